@@ -9,11 +9,7 @@
 #include "harness/data_catalog.h"
 #include "harness/errors.h"
 #include "harness/progress.h"
-#include "harness/run_setup.h"
-
-#ifndef HARNESS_VERSION
-#define HARNESS_VERSION "dev"
-#endif
+#include "harness/run_start.h"
 
 namespace harness {
 
@@ -69,13 +65,18 @@ store::RunLock lock_run(const std::string& path, int64_t run_id) {
   return std::move(*lock);
 }
 
-int finish(store::Store& store, int64_t run_id, const RunOutcome& outcome) {
+int finish(store::Store& store, const PreparedRun& run, const RunOutcome& outcome) {
+  const int64_t run_id = run.run_id;
   std::cout << format_run_report(store, run_id);
   if (outcome.status == "complete") return kExitOk;
   if (outcome.status == "cancelled") {
     std::cerr << "run " << run_id << " stopped; continue it with `harness resume " << run_id
               << (store.path() != "harness.db" ? " --store " + store.path() : "") << "`\n";
     return kExitInterrupted;
+  }
+  if (outcome.failed == 0 && run.has_skipped) {
+    std::cerr << "run " << run_id << " is incomplete: some templates were skipped (see the report)\n";
+    return kExitIncomplete;
   }
   std::cerr << "run " << run_id << " is incomplete: " << outcome.failed
             << " sample(s) failed after all retries (errors are in the store); retry them with "
@@ -84,33 +85,25 @@ int finish(store::Store& store, int64_t run_id, const RunOutcome& outcome) {
   return kExitIncomplete;
 }
 
-int execute(store::Store& store, int64_t run_id, Backend& backend, std::vector<BenchPlan>& plans,
-            const RunConfig& config, bool has_skipped) {
+int execute(store::Store& store, PreparedRun& run) {
   install_signal_handlers();
   RunProgress progress;
-  ProgressPrinter printer("run " + std::to_string(run_id));
+  ProgressPrinter printer("run " + std::to_string(run.run_id));
   RunSettings settings;
-  settings.concurrency = config.concurrency;
+  settings.concurrency = run.config.concurrency;
   settings.stop = &g_stop;
   settings.progress = &progress;
   settings.on_progress = [&](const RunProgress& p) { printer.update(p); };
   RunOutcome outcome;
   try {
-    outcome = execute_run(store, run_id, backend, plans, settings);
+    outcome = execute_prepared_run(store, run, settings);
   } catch (const store::StoreError& e) {
-    throw CommandError(std::string(e.what()) + "; `harness resume " + std::to_string(run_id) +
+    throw CommandError(std::string(e.what()) + "; `harness resume " + std::to_string(run.run_id) +
                            "` continues once the store is writable",
                        kExitBadInput);
   }
   printer.finish(progress);
-  if (has_skipped && outcome.status == "complete") {
-    outcome.status = "incomplete";
-    store.set_run_status(run_id, "incomplete");
-    std::cout << format_run_report(store, run_id);
-    std::cerr << "run " << run_id << " is incomplete: some templates were skipped (see the report)\n";
-    return kExitIncomplete;
-  }
-  return finish(store, run_id, outcome);
+  return finish(store, run, outcome);
 }
 
 RunConfig config_from_args(const CliArgs& args) {
@@ -146,98 +139,27 @@ int cmd_run(const Args& raw) {
   CliArgs args(raw, kRunFlags, {"skip-preflight", "skip-unavailable"});
   if (args.positionals().empty())
     throw UsageError("usage: harness run <suite|template|file.yaml>... --endpoint URL --model NAME --variant LABEL");
-  RunConfig config = config_from_args(args);
-  config.targets = args.positionals();
+  NewRunRequest request;
+  request.config = config_from_args(args);
+  request.config.targets = args.positionals();
+  const RunConfig& config = request.config;
   if (config.endpoints.empty() && config.engine_dir.empty())
     throw UsageError("harness run needs --endpoint URL (an OpenAI-compatible server) or --engine DIR");
   if (!config.endpoints.empty() && !args.has("model"))
     throw UsageError("harness run needs --model NAME (the model name the server serves)");
   if (!args.has("variant"))
     throw UsageError("harness run needs --variant LABEL (how this model variant is named in reports)");
+  request.variant = args.get("variant");
+  request.skip_preflight = args.has("skip-preflight");
+  request.skip_unavailable = args.has("skip-unavailable");
 
-  std::vector<BenchTemplate> templates;
-  try {
-    templates = resolve_targets(config.targets, default_templates_dir());
-  } catch (const TemplateError& e) {
-    throw CommandError(e.what(), kExitBadInput);
-  }
-  if (config.concurrency <= 0) {
-    config.concurrency = 0;
-    for (const auto& t : templates) config.concurrency = std::max(config.concurrency, t.concurrency);
-    if (config.concurrency <= 0) config.concurrency = 8;
-  }
-  if (!args.has("skip-preflight")) check_endpoints_reachable(config);
-  auto backend = make_backend(config);
-  const std::string flavour = backend->flavour();
-  for (auto& t : templates) t = t.resolved_for(flavour);
-  // A template whose bench or data is missing fails the command, naming every such
-  // template at once, unless --skip-unavailable: then it is stored as "skipped" with the
-  // reason and the run ends incomplete, so nothing is silently smaller.
-  std::vector<BenchPlan> plans;
-  std::vector<std::pair<BenchTemplate, std::string>> unavailable;
-  for (const auto& t : templates) {
-    try {
-      auto one = make_plans({t}, config.data_dir, config.limit);
-      plans.push_back(std::move(one.front()));
-    } catch (const CommandError& e) {
-      if (e.exit_code != kExitBadInput) throw;
-      unavailable.emplace_back(t, e.what());
-    }
-  }
-  if (!unavailable.empty()) {
-    std::string list;
-    for (const auto& [t, why] : unavailable) list += "\n  " + t.name + ": " + why;
-    if (!args.has("skip-unavailable"))
-      throw CommandError(std::to_string(unavailable.size()) + " template(s) cannot run:" + list +
-                             "\npass --skip-unavailable to run the others (the run is then recorded incomplete)",
-                         kExitBadInput);
-    std::cerr << "skipping " << unavailable.size() << " template(s):" << list << "\n";
-  }
-  if (plans.empty()) throw CommandError("nothing to run: every template was skipped", kExitBadInput);
-
+  PreparedRun run = prepare_new_run(std::move(request), std::cerr);
   auto store = open_store(store_path(args), store::OpenMode::ReadWrite);
-  store::RunRecord run;
-  run.variant = args.get("variant");
-  std::string suite;
-  for (const auto& t : config.targets) suite += (suite.empty() ? "" : " ") + t;
-  run.suite = suite;
-  run.backend = config.endpoints.empty() ? "embedded" : "openai";
-  run.model = config.endpoints.empty() ? config.engine_dir : config.endpoints[0].model;
-  run.config = config.to_json();
-  run.config["skip_preflight"] = args.has("skip-preflight");
-  run.fingerprint = backend->fingerprint();
-  run.harness_version = HARNESS_VERSION;
-  int64_t run_id = store->create_run(run);
+  const int64_t run_id = record_new_run(*store, run);
   auto lock = lock_run(store->path(), run_id);
-  for (size_t i = 0; i < plans.size(); ++i) {
-    store::BenchRunRecord br;
-    br.run_id = run_id;
-    br.position = static_cast<int>(i);
-    br.template_name = plans[i].tmpl.name;
-    br.bench = plans[i].tmpl.bench;
-    br.template_text = plans[i].tmpl.canonical_text();
-    br.template_hash = plans[i].tmpl.hash();
-    br.dataset_checksum = plans[i].dataset->checksum;
-    br.n_planned = static_cast<int>(plans[i].problems.size());
-    plans[i].bench_run_id = store->create_bench_run(br);
-  }
-  for (size_t i = 0; i < unavailable.size(); ++i) {
-    const auto& [t, why] = unavailable[i];
-    store::BenchRunRecord br;
-    br.run_id = run_id;
-    br.position = static_cast<int>(plans.size() + i);
-    br.template_name = t.name;
-    br.bench = t.bench;
-    br.template_text = t.canonical_text();
-    br.template_hash = t.hash();
-    br.n_planned = t.n;
-    br.status = "skipped";
-    int64_t id = store->create_bench_run(br);
-    store->put_bench_run_summary(id, {{"status", "skipped"}, {"reason", why}, {"template", t.name}});
-  }
-  std::cerr << "run " << run_id << " started: " << plans.size() << " bench(es), store "
+  std::cerr << "run " << run_id << " started: " << run.plans.size() << " bench(es), store "
             << store->path() << "\n";
-  return execute(*store, run_id, *backend, plans, config, !unavailable.empty());
+  return execute(*store, run);
 }
 
 int cmd_resume(const Args& raw) {
@@ -248,46 +170,13 @@ int cmd_resume(const Args& raw) {
   auto run = store->get_run(run_id);
   if (!run) throw CommandError("run " + std::to_string(run_id) + " is not in " + store->path(), kExitBadInput);
   auto lock = lock_run(store->path(), run_id);
-  RunConfig config = RunConfig::from_json(run->config);
-  if (args.has("concurrency")) config.concurrency = args.get_int("concurrency", config.concurrency);
-  if (args.has("data-dir")) config.data_dir = args.get("data-dir");
-  if (args.has("endpoint")) {  // the server moved: same model, new address
-    auto urls = args.get_all("endpoint");
-    OpenAIEndpoint proto = config.endpoints.empty() ? OpenAIEndpoint{} : config.endpoints[0];
-    config.endpoints.clear();
-    for (const auto& u : urls) {
-      OpenAIEndpoint ep = proto;
-      ep.base_url = u;
-      config.endpoints.push_back(ep);
-    }
-  }
-  auto backend = make_backend(config);
-
-  std::vector<BenchTemplate> templates;
-  std::vector<store::BenchRunRecord> bench_runs;
-  bool has_skipped = false;
-  for (const auto& br : store->bench_runs(run_id)) {
-    if (br.status == "skipped") {  // its bench or data was missing when the run started
-      std::cerr << "not resuming " << br.template_name << ": it was skipped when run " << run_id
-                << " started; start a new run for it\n";
-      has_skipped = true;
-      continue;
-    }
-    bench_runs.push_back(br);
-    templates.push_back(BenchTemplate::from_json(nlohmann::json::parse(br.template_text)));
-  }
-  std::vector<BenchPlan> plans = make_plans(templates, config.data_dir, config.limit);
-  for (size_t i = 0; i < plans.size(); ++i) {
-    if (plans[i].dataset->checksum != bench_runs[i].dataset_checksum)
-      throw CommandError("the dataset of " + bench_runs[i].template_name + " changed since run " +
-                             std::to_string(run_id) + " started (checksum " + plans[i].dataset->checksum +
-                             ", stored " + bench_runs[i].dataset_checksum +
-                             "); restore the original files or start a new run",
-                         kExitBadInput);
-    plans[i].bench_run_id = bench_runs[i].id;
-  }
+  ResumeOverrides overrides;
+  if (args.has("concurrency")) overrides.concurrency = args.get_int("concurrency", 0);
+  if (args.has("data-dir")) overrides.data_dir = args.get("data-dir");
+  if (args.has("endpoint")) overrides.endpoints = args.get_all("endpoint");
+  PreparedRun prepared = prepare_resume(*store, run_id, overrides, std::cerr);
   std::cerr << "resuming run " << run_id << "\n";
-  return execute(*store, run_id, *backend, plans, config, has_skipped);
+  return execute(*store, prepared);
 }
 
 int cmd_runs(const Args& raw) {

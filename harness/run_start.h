@@ -1,0 +1,61 @@
+// Starting and resuming runs, shared by the CLI (`harness run`/`resume`) and the daemon.
+// A new run is prepared first (templates, pre-flight, backend, plans) without touching
+// the store, so that a run which cannot start leaves no trace; only then is it recorded.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/backend.h"
+#include "harness/run_setup.h"
+#include "harness/runner.h"
+#include "store/store.h"
+
+namespace harness {
+
+struct NewRunRequest {
+  RunConfig config;               // config.targets: suites, template names or YAML files
+  std::string variant;
+  std::string templates_dir;      // where names are looked up ("" = default_templates_dir())
+  bool skip_preflight = false;
+  bool skip_unavailable = false;
+};
+
+struct PreparedRun {
+  int64_t run_id = 0;             // 0 until recorded
+  RunConfig config;
+  std::string variant;
+  bool skip_preflight = false;
+  std::unique_ptr<Backend> backend;
+  std::vector<BenchPlan> plans;
+  // Templates whose bench or data is missing (--skip-unavailable): stored as "skipped".
+  std::vector<std::pair<BenchTemplate, std::string>> unavailable;
+  bool has_skipped = false;       // the run can at best end "incomplete"
+};
+
+// Resolves the targets, runs the pre-flight checks and builds the plans. Throws
+// CommandError/UsageError with a one-line reason; nothing is written anywhere. Notes
+// for the user (templates skipped, ...) go to `log`.
+PreparedRun prepare_new_run(NewRunRequest request, std::ostream& log);
+
+// Creates the run and its bench runs in the store; sets run_id and each plan's bench_run_id.
+int64_t record_new_run(store::Store& store, PreparedRun& run);
+
+struct ResumeOverrides {
+  int concurrency = 0;                 // 0 = as stored
+  std::string data_dir;                // "" = as stored
+  std::vector<std::string> endpoints;  // the server moved: same model, new addresses
+};
+
+// Rebuilds a stored run's backend and plans; the dataset of every bench must still have
+// the checksum stored when the run started.
+PreparedRun prepare_resume(store::Store& store, int64_t run_id, const ResumeOverrides& overrides,
+                           std::ostream& log);
+
+// Executes a prepared run, then marks it "incomplete" when templates were skipped.
+RunOutcome execute_prepared_run(store::Store& store, PreparedRun& run, const RunSettings& settings);
+
+}  // namespace harness
