@@ -182,21 +182,7 @@ int cmd_resume(const Args& raw) {
 int cmd_runs(const Args& raw) {
   CliArgs args(raw, kStoreFlag, {});
   auto store = open_store(store_path(args), store::OpenMode::ReadOnly);
-  std::printf("%5s  %-11s %-16s %-24s %-28s %9s  %s\n", "id", "status", "variant", "model", "suite", "done",
-              "created");
-  for (const auto& run : store->list_runs()) {
-    int planned = 0, done = 0;
-    for (const auto& br : store->bench_runs(run.id)) {
-      planned += br.n_planned;
-      done += static_cast<int>(store->done_indices(br.id).size());
-    }
-    std::string status = run.status;
-    // A "running" run whose lock is free was left by a process that died.
-    if (status == "running" && store::RunLock::try_acquire(store->path(), run.id)) status = "interrupted";
-    std::printf("%5lld  %-11s %-16s %-24s %-28s %4d/%-4d  %s\n", static_cast<long long>(run.id),
-                status.c_str(), run.variant.c_str(), run.model.c_str(), run.suite.c_str(), done, planned,
-                run.created_at.c_str());
-  }
+  std::cout << format_runs_table(*store);
   return kExitOk;
 }
 

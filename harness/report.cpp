@@ -59,4 +59,54 @@ std::string format_run_report(store::Store& store, int64_t run_id) {
   return out.str();
 }
 
+namespace {
+
+struct RunRow {
+  store::RunRecord run;
+  std::string status;
+  int planned = 0, done = 0;
+};
+
+std::vector<RunRow> run_rows(store::Store& store) {
+  std::vector<RunRow> rows;
+  for (auto& run : store.list_runs()) {
+    RunRow row;
+    for (const auto& br : store.bench_runs(run.id)) {
+      row.planned += br.n_planned;
+      row.done += static_cast<int>(store.done_indices(br.id).size());
+    }
+    row.status = run.status;
+    if (row.status == "running" && store::RunLock::try_acquire(store.path(), run.id)) row.status = "interrupted";
+    row.run = std::move(run);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string format_runs_table(store::Store& store) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%5s  %-11s %-16s %-24s %-28s %9s  %s\n", "id", "status", "variant", "model",
+                "suite", "done", "created");
+  out += line;
+  for (const auto& r : run_rows(store)) {
+    std::snprintf(line, sizeof line, "%5lld  %-11s %-16s %-24s %-28s %4d/%-4d  %s\n",
+                  static_cast<long long>(r.run.id), r.status.c_str(), r.run.variant.c_str(), r.run.model.c_str(),
+                  r.run.suite.c_str(), r.done, r.planned, r.run.created_at.c_str());
+    out += line;
+  }
+  return out;
+}
+
+nlohmann::json runs_json(store::Store& store) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& r : run_rows(store))
+    list.push_back({{"id", r.run.id},           {"status", r.status},   {"variant", r.run.variant},
+                    {"model", r.run.model},     {"suite", r.run.suite}, {"backend", r.run.backend},
+                    {"planned", r.planned},     {"done", r.done},       {"created_at", r.run.created_at}});
+  return list;
+}
+
 }  // namespace harness

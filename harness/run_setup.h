@@ -42,4 +42,9 @@ void check_endpoints_reachable(const RunConfig& config);
 std::string format_run_report(store::Store& store, int64_t run_id);
 nlohmann::json run_report_json(store::Store& store, int64_t run_id);
 
+// `harness runs`: one line per run, newest first; a "running" run whose lock is free
+// shows as "interrupted" (its process died).
+std::string format_runs_table(store::Store& store);
+nlohmann::json runs_json(store::Store& store);
+
 }  // namespace harness
