@@ -42,11 +42,17 @@ std::string pcre2_message(int code) {
 
 // One JIT stack per thread, larger than PCRE2's 32 KiB default, so that long responses do
 // not fail with PCRE2_ERROR_JIT_STACKLIMIT where Python's backtracking engine would succeed.
+// The match limit is raised from PCRE2's 10 million steps for the same reason (Python has
+// none: a 25 KB response could exhaust the default on an ordinary pattern); it still ends
+// a truly catastrophic match with an error instead of hanging the scorer.
 pcre2_match_context* match_context() {
   struct Holder {
     pcre2_match_context* context = pcre2_match_context_create(nullptr);
     pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
-    Holder() { pcre2_jit_stack_assign(context, nullptr, stack); }
+    Holder() {
+      pcre2_jit_stack_assign(context, nullptr, stack);
+      pcre2_set_match_limit(context, 500'000'000);
+    }
     ~Holder() {
       pcre2_jit_stack_free(stack);
       pcre2_match_context_free(context);

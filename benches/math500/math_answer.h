@@ -24,13 +24,25 @@ enum class CandidateKind {
   Expr,   // a plain expression or number ("1,234", "3/4", "50%", "2*x+1")
 };
 
+// One LaTeX environment of a candidate; math-verify chains up to 6 ("$a$, $b$ and $c$").
+struct LatexPart {
+  std::string text;      // normalised LaTeX of that environment
+  bool percent = false;  // followed by %/percent/pct: the converted value is × 1/100
+};
+
 struct AnswerCandidate {
   std::string text;     // what the converter gets: LaTeX already normalised (§3.1
                         // "LaTeX normalization"), or the plain expression/number text
-  std::string matched;  // the raw matched string, math-verify's fallback "first match"
+                        // (exact format: extract.h)
+  std::string matched;  // math-verify's fallback string ("first match"; see extract.h)
   CandidateKind kind = CandidateKind::Latex;
   int priority = 0;     // 0, 50, 100, 200, 300 (§3.1 table)
   size_t start = 0, end = 0;  // byte offsets of the match in the text
+  std::vector<LatexPart> parts;  // Latex only: the chained environments, in text order
+  // Byte span of the value inside the match: the first environment (Latex) or the
+  // number/expression (Expr). math-verify 0.9 skips an Expr candidate whose value span
+  // overlaps the first-environment span of a Latex candidate that failed to convert.
+  size_t value_start = 0, value_end = 0;
 };
 
 // Every candidate of the text, grouped by ascending priority; inside a group ordered

@@ -12,6 +12,7 @@ TEST(BenchRegistry, TextBenchesRegisteredWithHeadlines) {
       {"arc_challenge", "exact_match,none"},
       {"aime2024", "exact_match,none"},
       {"gpqa_diamond", "exact_match,flexible-extract"},
+      {"math500", "math_verify,none"},
   };
   for (const auto& [name, headline] : expected) {
     auto bench = hb::make_bench(name);
