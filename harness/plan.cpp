@@ -4,6 +4,7 @@
 #include <map>
 
 #include "benches/common/jsonl.h"
+#include "benches/livecodebench/livecodebench.h"
 #include "harness/errors.h"
 
 namespace harness {
@@ -108,20 +109,42 @@ std::vector<const benches::Problem*> select_in(const BenchTemplate& tmpl,
     case Selection::Kind::TaskIdsFile: {
       std::map<std::string, const benches::Problem*> by_id;
       for (const auto& p : problems) by_id[p.doc_id] = &p;
+      // A bench that drops rows at load (LCB's structural rule of benches.md §8) loses
+      // them for a task-id list too; the message says so.
+      std::string dropped =
+          tmpl.bench == "livecodebench"
+              ? " (absent from the data files, or dropped by the structural rule: not a "
+                "functional problem with a `def name(self` starter)"
+              : "";
       for (const auto& id : read_task_ids(data_dir, sel.task_ids_file, tmpl.name)) {
         auto it = by_id.find(id);
         if (it == by_id.end())
-          throw CommandError("template " + tmpl.name + ": task id '" + id + "' from " +
-                                 sel.task_ids_file + " is not in the dataset",
+          throw CommandError("template " + tmpl.name + ": task id '" + id + "' listed in " +
+                                 data_dir + "/" + sel.task_ids_file +
+                                 " is not among the loaded problems" + dropped,
                              kExitBadInput);
         out.push_back(it->second);
       }
       break;
     }
-    case Selection::Kind::Filter:
-      throw CommandError("template " + tmpl.name + ": selection.filter is not supported for bench " +
-                             tmpl.bench + "; use first, all, indices or task_ids_file",
-                         kExitBadInput);
+    case Selection::Kind::Filter: {
+      if (tmpl.bench != "livecodebench")
+        throw CommandError("template " + tmpl.name +
+                               ": selection.filter is not supported for bench " + tmpl.bench +
+                               "; use first, all, indices or task_ids_file",
+                           kExitBadInput);
+      try {
+        out = benches::livecodebench::filter_problems(problems, sel.filter);
+      } catch (const benches::DataError& e) {
+        throw CommandError("template " + tmpl.name + ": " + e.what(), kExitBadInput);
+      }
+      if (out.empty())
+        throw CommandError("template " + tmpl.name + ": selection.filter " + sel.filter.dump() +
+                               " keeps none of the " + std::to_string(problems.size()) +
+                               " loaded problems",
+                           kExitBadInput);
+      break;
+    }
   }
   return out;
 }

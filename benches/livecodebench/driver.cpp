@@ -1,6 +1,7 @@
-// omk's LCB scoring child (benches.md §8) as a Python driver run in the sandbox: the
-// comparisons must be CPython's (`1 == 1.0 == True`, list vs tuple, no float tolerance),
-// so they happen in Python, not here.
+// The LCB scoring child as a Python driver run in the sandbox: omk's (benches.md §8) and
+// lcb_runner's (official mode). The comparisons must be CPython's (`1 == 1.0 == True`,
+// list vs tuple, no float tolerance; Decimal tokens for stdin output), so they happen in
+// Python, not here.
 #include <random>
 #include <string>
 
@@ -11,7 +12,8 @@
 namespace harness::benches::livecodebench {
 
 const char* const kDriverSource = R"LCB_DRIVER(
-import ast, json, os, signal, sys, time
+import ast, builtins, io, json, os, signal, sys, time, types
+from decimal import Decimal
 
 PREAMBLE = (
     "from typing import List, Dict, Tuple, Set, Optional, Union, Any, Callable, Iterator, Iterable, Sequence\n"
@@ -64,48 +66,154 @@ def judge(task):
             return False, "test %d: got %s expected %s" % (i, short(result), short(expected)), i + 1
     return True, "", len(tests)
 
-OFFICIAL_IMPORTS = "".join(
-    "from %s import *\nimport %s\n" % (m, m) for m in (
-        "string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math", "random",
-        "statistics", "itertools", "functools", "operator", "io", "sys", "json", "builtins",
-        "typing")) + "sys.setrecursionlimit(50000)\n"
+# lcb_runner's import block: every `from m import *` first, then the plain imports (so
+# `datetime`, `copy` and the like end up naming the modules), then the recursion limit.
+FROM_STAR = ("string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math",
+             "random", "statistics", "itertools", "functools", "operator", "io", "sys", "json",
+             "builtins", "typing")
+OFFICIAL_IMPORTS = ("".join("from %s import *\n" % m for m in FROM_STAR) +
+                    "".join("import %s\n" % m for m in FROM_STAR[:-2]) +
+                    "sys.setrecursionlimit(50000)\n")
 
-class TestTimeout(BaseException):
+# An Exception, as in lcb_runner: a program's own `except Exception` can swallow it.
+class TimeoutException(Exception):
     pass
 
-def judge_official(task):
-    # lcb_runner's call-based grading: json inputs per line, json output, a 6 s alarm per
-    # test, the first failing test ends the run.
-    code, method, tests = task["code"], task["method"], task["tests"]
-    namespace = {}
-    exec(OFFICIAL_IMPORTS + code, namespace)
-    if "class Solution" in code:
-        fn = getattr(namespace["Solution"](), method)
-    else:
-        fn = namespace[method]
-    for i, test in enumerate(tests):
-        args = [json.loads(line) for line in test["input"].split("\n")]
-        expected = json.loads(test["output"])
+def on_test_alarm(signum, frame):
+    raise TimeoutException()
 
-        def on_test_alarm(signum, frame):
-            raise TestTimeout()
+def compile_program(code, per_test_s):
+    # exec under the per-test alarm; LeetCode code gets a Solution instance.
+    signal.alarm(per_test_s)
+    try:
+        module = types.ModuleType("tmp_sol", "")
+        exec(code, module.__dict__)
+        return module.Solution() if "class Solution" in code else module
+    finally:
+        signal.alarm(0)
 
-        signal.signal(signal.SIGALRM, on_test_alarm)
-        signal.alarm(task["per_test_s"])
+def failure_kind(e):
+    return (-3, "time limit exceeded") if "timeoutexception" in repr(e).lower() else (
+        -4, "runtime error %s: %s" % (type(e).__name__, str(e)[:200]))
+
+def grade_call_based(task):
+    code, method, tests, limit = task["code"], task["method"], task["tests"], task["per_test_s"]
+    target = compile_program(OFFICIAL_IMPORTS + "\n\n" + code, limit)
+    fn = getattr(target, method, None)
+    if fn is None:
+        return "failed", "no function " + method, 0
+    # Every input and output is parsed before the first call; a bad one fails the sample.
+    inputs = [[json.loads(line) for line in t["input"].split("\n")] for t in tests]
+    outputs = [json.loads(t["output"]) for t in tests]
+    for i, (args, expected) in enumerate(zip(inputs, outputs)):
+        signal.alarm(limit)
         try:
             result = fn(*args)
-        except TestTimeout:
-            return False, "test %d: time limit exceeded (-3)" % i, i
-        except BaseException as e:
-            return False, "test %d: runtime error (-4) %s: %s" % (i, type(e).__name__, str(e)[:200]), i
-        finally:
             signal.alarm(0)
+        except Exception as e:
+            signal.alarm(0)
+            code_, what = failure_kind(e)
+            return ("timeout" if code_ == -3 else "failed"), "test %d: %s (%d)" % (i, what, code_), i
         if isinstance(result, tuple):
             result = list(result)
         if result != expected:
-            return False, "test %d: wrong answer (-2) got %s expected %s" % (
+            return "failed", "test %d: wrong answer (-2) got %s expected %s" % (
                 i, short(result), short(expected)), i + 1
-    return True, "", len(tests)
+    return "passed", "", len(tests)
+
+def without_main_guard(code):
+    # A program ending in `if __name__ == '__main__':` gets that block's body instead.
+    try:
+        tree = ast.parse(code)
+        last = tree.body[-1]
+        if isinstance(last, ast.If) and ast.unparse(last.test).strip() == "__name__ == '__main__'":
+            code = ast.unparse(tree.body[:-1]) + "\n" + ast.unparse(last.body)
+    except Exception:
+        pass
+    return code
+
+def as_function(code):
+    # Imports stay at module level; every other statement becomes the body of
+    # wrapped_function(), so each test runs the whole program afresh. Unparsable code is
+    # returned as is (and then fails to compile).
+    try:
+        tree = ast.parse(code)
+        imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        rest = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+        fn = ast.FunctionDef(name="wrapped_function",
+                             args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
+                                                kw_defaults=[], defaults=[]),
+                             body=rest, decorator_list=[], lineno=-1)
+        if "type_params" in ast.FunctionDef._fields:
+            fn.type_params = []
+        return OFFICIAL_IMPORTS + "\n" + ast.unparse(imports) + "\n" + ast.unparse(fn)
+    except Exception:
+        return code
+
+def run_with_stdin(fn, text):
+    # sys.stdin and builtins.open serve the test input as lcb_runner patches them (code
+    # whose `open` the import block bound keeps the real one); stdout is captured;
+    # SystemExit ends the program normally.
+    real_stdin, real_open, real_stdout = sys.stdin, builtins.open, sys.stdout
+    captured = io.StringIO()
+    sys.stdin = io.StringIO(text)
+    builtins.open = lambda *a, **k: io.StringIO(text)
+    sys.stdout = captured
+    try:
+        fn()
+    except SystemExit:
+        pass
+    finally:
+        sys.stdin, builtins.open, sys.stdout = real_stdin, real_open, real_stdout
+    return captured.getvalue()
+
+def stripped_lines(text):
+    return [line.strip() for line in text.strip().split("\n")]
+
+def as_decimals(line):
+    try:
+        return [Decimal(token) for token in line.split()]
+    except Exception:
+        return None
+
+def output_mismatch(got, want):
+    # lcb_runner's comparison: same number of stripped lines; each line equal, or equal as
+    # whitespace-separated Decimals. Returns None when the outputs match.
+    got_lines, want_lines = stripped_lines(got), stripped_lines(want)
+    if len(got_lines) != len(want_lines):
+        return "mismatched output length (%d lines, expected %d)" % (len(got_lines), len(want_lines))
+    for i, (g, w) in enumerate(zip(got_lines, want_lines)):
+        if g == w:
+            continue
+        dg, dw = as_decimals(g), as_decimals(w)
+        if dg is None or dw is None or dg != dw:
+            return "line %d: %s != %s" % (i, short(g), short(w))
+    return None
+
+def grade_stdio(task):
+    tests, limit = task["tests"], task["per_test_s"]
+    target = compile_program(as_function(without_main_guard(task["code"])), limit)
+    fn = getattr(target, "wrapped_function", None)
+    if fn is None:
+        return "failed", "no program to run", 0
+    for i, test in enumerate(tests):
+        signal.alarm(limit)
+        try:
+            got = run_with_stdin(fn, test["input"])
+            signal.alarm(0)
+        except Exception as e:
+            signal.alarm(0)
+            code_, what = failure_kind(e)
+            return ("timeout" if code_ == -3 else "failed"), "test %d: %s (%d)" % (i, what, code_), i
+        mismatch = output_mismatch(got, test["output"])
+        if mismatch is not None:
+            return "failed", "test %d: wrong answer (-2) %s" % (i, mismatch), i + 1
+    return "passed", "", len(tests)
+
+def judge_official(task):
+    signal.signal(signal.SIGALRM, on_test_alarm)
+    sys.set_int_max_str_digits(50000)
+    return grade_call_based(task) if task["method"] else grade_stdio(task)
 
 def main():
     with open("task.json") as f:
@@ -118,10 +226,9 @@ def main():
     if task.get("mode") == "official":
         start = time.monotonic()
         try:
-            passed, reason, ran = judge_official(task)
-            status = "passed" if passed else "failed"
+            status, reason, ran = judge_official(task)
         except BaseException as e:
-            passed, status, reason, ran = False, "failed", "compile/setup error (-4) %s: %s" % (
+            status, reason, ran = "failed", "error during testing (-4) %s: %s" % (
                 type(e).__name__, str(e)[:300]), -1
         out.write("\n" + nonce + " " + json.dumps({"status": status, "reason": reason,
                   "tests_run": ran, "seconds": time.monotonic() - start}) + "\n")
@@ -220,10 +327,10 @@ TestOutcome run_public_tests(const std::string& code, const std::string& method,
   return run_driver(std::move(task), timeout_s + 5);
 }
 
-TestOutcome run_official_tests(const std::string& code, const std::string& method,
+TestOutcome run_official_tests(const std::string& code, const std::string& func_name,
                                const nlohmann::json& tests) {
   constexpr int kPerTestSeconds = 6;
-  nlohmann::json task = {{"mode", "official"}, {"code", code},     {"method", method},
+  nlohmann::json task = {{"mode", "official"}, {"code", code},     {"method", func_name},
                          {"tests", tests},     {"timeout_s", 0.0}, {"per_test_s", kPerTestSeconds}};
   // lcb_runner's global cap: (per-test limit + 1) per test, plus 5 s.
   return run_driver(std::move(task), (kPerTestSeconds + 1.0) * double(tests.size()) + 5);

@@ -1,6 +1,7 @@
 // The "livecodebench" bench: loads every structurally valid functional problem of
-// test.jsonl, test2..test6.jsonl (the harness selects by task-id list; see
-// passes_filter for the date/difficulty form), and scores with omk's public-test rule.
+// test.jsonl, test2..test6.jsonl (plus the stdin problems in official mode; the harness
+// selects by task-id list or filter_problems), and scores with omk's public-test rule or
+// lcb_runner's.
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -30,7 +31,8 @@ double round_ms(double seconds) { return std::round(seconds * 1000.0) / 1000.0; 
 class LiveCodeBench : public Bench {
  public:
   std::string name() const override { return "livecodebench"; }
-  std::string scorer_version() const override { return "livecodebench/1"; }
+  // 2: the official mode grades as lcb_runner does, stdin problems included.
+  std::string scorer_version() const override { return "livecodebench/2"; }
   std::string headline_metric() const override { return "pass_at_1"; }
   TextRule text_rule() const override { return TextRule::LcbConcat; }
 
@@ -73,7 +75,7 @@ class LiveCodeBench : public Bench {
       nlohmann::json tests = doc.value("public_tests", nlohmann::json::array());
       for (const auto& test : doc.value("private_tests", nlohmann::json::array()))
         tests.push_back(test);
-      t = run_official_tests(code, doc.value("func_name", doc.value("method_name", "")), tests);
+      t = run_official_tests(code, doc.value("func_name", ""), tests);
     } else {
       double timeout = 10.0;
       if (auto it = ctx.sandbox.find("timeout_s"); it != ctx.sandbox.end() && it->is_number())
@@ -96,7 +98,7 @@ class LiveCodeBench : public Bench {
 
  private:
   static void add_row(Dataset& ds, nlohmann::json row, const std::string& path, size_t i,
-                      bool keep_private) {
+                      bool official) {
     std::string where = path + " row " + std::to_string(i + 1);
     for (const char* key : {"question_content", "starter_code", "platform"})
       if (!row.contains(key) || !row[key].is_string())
@@ -104,23 +106,31 @@ class LiveCodeBench : public Bench {
     if (!row.contains("question_id")) throw DataError(where + " has no question_id; " + kHow);
     std::string why;
     std::optional<std::string> method = method_name(row, &why);
-    if (!method) return;  // §8's structural filter: stdin problems and the like
+    std::string testtype = first_testtype(row);
+    // §8's structural filter; the official mode also grades stdin programs.
+    bool stdin_problem = official && testtype == "stdin";
+    if (!method && !stdin_problem) return;
     Problem p;
     p.index = static_cast<int>(ds.problems.size());
     p.doc_id = "lcb/" + row["platform"].get<std::string>() + "/" + id_text(row["question_id"]);
-    p.messages.push_back({"user", build_user_message(row["question_content"].get<std::string>(),
-                                                     row["starter_code"].get<std::string>())});
-    row["method_name"] = *method;
+    const std::string& question = row["question_content"].get<std::string>();
+    p.messages.push_back({"user", stdin_problem
+                                      ? build_stdin_user_message(question)
+                                      : build_user_message(question,
+                                                           row["starter_code"].get<std::string>())});
+    if (method) row["method_name"] = *method;
+    row["testtype"] = testtype;
     row["public_tests"] = nlohmann::json::parse(row["public_test_cases"].get<std::string>());
     row.erase("public_test_cases");
     // omk scores public tests only; the private ones (most of the file's bytes) would
     // bloat every stored doc, so only the official mode decodes and keeps them.
-    if (keep_private) {
+    if (official) {
       Decoded priv = decode_private_tests(row.value("private_test_cases", "[]"));
       if (!priv.ok || !priv.value.is_array())
         throw DataError(where + ": private_test_cases cannot be decoded (" + priv.error + "); " +
                         kHow);
       row["private_tests"] = std::move(priv.value);
+      // lcb_runner grades call-based exactly when metadata names a func_name.
       nlohmann::json meta = nlohmann::json::parse(row.value("metadata", "{}"), nullptr, false);
       if (meta.is_object() && meta.contains("func_name") && meta["func_name"].is_string())
         row["func_name"] = meta["func_name"];

@@ -1,7 +1,8 @@
 // LiveCodeBench code generation, as omk's custom runner scores it (benches.md §8):
 // livecodebench/code_generation_lite test.jsonl, test2..test6.jsonl; LeetCode-style
 // functional problems with a `class Solution` starter; public tests only, one 10 s budget
-// for all of them, Python equality, run by a Python driver in the sandbox.
+// for all of them, Python equality, run by a Python driver in the sandbox. scoring.mode
+// `official` grades as lcb_runner does instead, and also loads the stdin problems.
 #pragma once
 
 #include <memory>
@@ -64,12 +65,26 @@ struct TestOutcome {
 TestOutcome run_public_tests(const std::string& code, const std::string& method,
                              const nlohmann::json& tests, double timeout_s);
 
-// scoring.mode official (lcb_runner's call-based grading): public + private tests, JSON
-// per input line, 6 s per test, global cap (6+1)*#tests + 5 s, first failure ends it;
-// `method` is metadata.func_name. Functional problems only (stdin problems are filtered
-// out at load in both modes).
-TestOutcome run_official_tests(const std::string& code, const std::string& method,
+// scoring.mode official (lcb_runner's grading): `tests` are public + private. With a
+// `func_name` (metadata.func_name) the problem is call-based: JSON per input line, the
+// function's result == the JSON output. Without one it is a stdin program: the output's
+// stripped lines must match, line by line exactly or as Decimal tokens. 6 s per test,
+// global cap (6+1)*#tests + 5 s, the first failing test ends the run.
+TestOutcome run_official_tests(const std::string& code, const std::string& func_name,
                                const nlohmann::json& tests);
+
+// selection.filter of a livecodebench template (§8): difficulty, min_date, max_date and
+// testtype ("functional", the default; "stdin"; "any"). Functional problems were already
+// held to the `def name(self` rule at load. Returns the kept problems in dataset order;
+// an unknown key or value is a DataError naming it.
+std::vector<const Problem*> filter_problems(const std::vector<Problem>& problems,
+                                            const nlohmann::json& filter);
+
+// The testtype of the first public test ("functional", "stdin"), "" when there is none.
+std::string first_testtype(const nlohmann::json& row);
+
+// The user message of a stdin problem (no starter code; the reply is a whole program).
+std::string build_stdin_user_message(std::string_view question_content);
 
 // The driver run inside the sandbox's python3.
 extern const char* const kDriverSource;

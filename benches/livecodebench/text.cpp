@@ -1,5 +1,5 @@
-// The text side of omk's LCB runner (benches.md §8): structural filter, prompt, and
-// clean_lcb_completion.
+// The text side of omk's LCB runner (benches.md §8): structural filter, selection filter,
+// prompt, and clean_lcb_completion.
 #include <string>
 
 #include "benches/common/py_regex.h"
@@ -27,6 +27,14 @@ std::optional<std::string> method_name(const nlohmann::json& row, std::string* w
   return m->group(1);
 }
 
+std::string first_testtype(const nlohmann::json& row) {
+  auto pub = row.find("public_test_cases");
+  if (pub == row.end() || !pub->is_string()) return "";
+  nlohmann::json tests = nlohmann::json::parse(pub->get<std::string>(), nullptr, false);
+  if (!tests.is_array() || tests.empty() || !tests[0].is_object()) return "";
+  return tests[0].value("testtype", "");
+}
+
 bool passes_filter(const nlohmann::json& doc, std::string_view difficulty,
                    std::string_view min_date, std::string_view max_date) {
   if (!difficulty.empty() && doc.value("difficulty", "") != difficulty) return false;
@@ -46,6 +54,43 @@ std::string build_user_message(std::string_view question_content, std::string_vi
   msg += starter_code;
   msg += "\n```";
   return msg;
+}
+
+std::string build_stdin_user_message(std::string_view question_content) {
+  std::string msg =
+      "Solve the following Python coding problem. Respond with ONLY a complete Python program "
+      "that reads the input from standard input and writes the answer to standard output, in "
+      "a Python markdown block, no explanations.\n\n";
+  msg += question_content;
+  return msg;
+}
+
+std::vector<const Problem*> filter_problems(const std::vector<Problem>& problems,
+                                            const nlohmann::json& filter) {
+  auto text = [&](const char* key) -> std::string {
+    if (!filter.contains(key)) return "";
+    if (!filter[key].is_string())
+      throw DataError(std::string("selection.filter.") + key + " must be a string");
+    return filter[key].get<std::string>();
+  };
+  if (!filter.is_object()) throw DataError("selection.filter must be a map of filter keys");
+  for (const auto& [key, value] : filter.items())
+    if (key != "difficulty" && key != "min_date" && key != "max_date" && key != "testtype")
+      throw DataError("selection.filter." + key +
+                      " is not a livecodebench filter key; use difficulty, min_date, max_date "
+                      "or testtype");
+  std::string testtype = filter.contains("testtype") ? text("testtype") : "functional";
+  if (testtype != "functional" && testtype != "stdin" && testtype != "any")
+    throw DataError("selection.filter.testtype \"" + testtype +
+                    "\" is unknown; use functional, stdin or any");
+  std::string difficulty = text("difficulty"), min_date = text("min_date"),
+              max_date = text("max_date");
+  std::vector<const Problem*> kept;
+  for (const auto& p : problems) {
+    if (testtype != "any" && p.doc.value("testtype", "") != testtype) continue;
+    if (passes_filter(p.doc, difficulty, min_date, max_date)) kept.push_back(&p);
+  }
+  return kept;
 }
 
 namespace {
