@@ -13,6 +13,10 @@ enum ExitCode : int {
   kExitIncomplete = 4,    // run finished but some samples failed after all retries
   kExitEndpoint = 5,      // the endpoint could not be used at all (pre-flight)
   kExitLocked = 6,        // another harness process is working on this run
+  kExitServerConfig = 7,  // the server's context per slot or reasoning budget does not fit the template (pre-flight)
+  kExitToolchain = 8,     // a code bench's compiler or interpreter is missing (pre-flight)
+  kExitSmokeFloor = 50,   // a smoke run (--limit <= 10) scored at or below sanity.smoke_floor
+  kExitEarlyStop = 60,    // the first generations were broken; the run stopped early (stored incomplete)
   kExitInterrupted = 130, // stopped by SIGINT/SIGTERM; `harness resume` continues
 };
 

@@ -1,7 +1,5 @@
 #include "harness/run_setup.h"
 
-#include <curl/curl.h>
-
 #include <map>
 
 #include "benches/bench.h"
@@ -100,30 +98,6 @@ std::vector<BenchPlan> make_plans(const std::vector<BenchTemplate>& templates,
     plans.push_back(std::move(plan));
   }
   return plans;
-}
-
-void check_endpoints_reachable(const RunConfig& config) {
-  for (const auto& ep : config.endpoints) {
-    std::string url = ep.base_url;
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    if (url.size() >= 3 && url.compare(url.size() - 3, 3, "/v1") == 0) url.resize(url.size() - 3);
-    url += "/v1/models";
-    CURL* curl = curl_easy_init();
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 0L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
-                     +[](char*, size_t size, size_t n, void*) -> size_t { return size * n; });
-    CURLcode rc = curl_easy_perform(curl);
-    curl_easy_cleanup(curl);
-    // Any HTTP answer (even 404 or 401) proves a server is there; only transport errors stop us.
-    if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-        rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
-      throw CommandError("endpoint " + ep.base_url + " is not reachable (" + curl_easy_strerror(rc) +
-                             "); start the server or fix --endpoint (use --skip-preflight to run anyway)",
-                         kExitEndpoint);
-  }
 }
 
 }  // namespace harness

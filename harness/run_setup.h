@@ -34,10 +34,6 @@ std::unique_ptr<Backend> make_backend(const RunConfig& config);
 std::vector<BenchPlan> make_plans(const std::vector<BenchTemplate>& templates,
                                   const std::string& data_dir, int limit);
 
-// Cheap reachability check of every endpoint before a run starts: an endpoint that
-// does not accept connections fails the command in seconds rather than after retries.
-void check_endpoints_reachable(const RunConfig& config);
-
 // Scoreboard of a run, as text (for the terminal) or JSON.
 std::string format_run_report(store::Store& store, int64_t run_id);
 nlohmann::json run_report_json(store::Store& store, int64_t run_id);

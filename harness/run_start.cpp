@@ -2,6 +2,7 @@
 
 #include "harness/data_catalog.h"
 #include "harness/errors.h"
+#include "harness/preflight.h"
 #include "harness/template.h"
 
 #ifndef HARNESS_VERSION
@@ -29,7 +30,14 @@ PreparedRun prepare_new_run(NewRunRequest request, std::ostream& log) {
     for (const auto& t : templates) config.concurrency = std::max(config.concurrency, t.concurrency);
     if (config.concurrency <= 0) config.concurrency = 8;
   }
-  if (!request.skip_preflight) check_endpoints_reachable(config);
+  // Pre-flight, step 1: the endpoints are up and answer (before the backend probes them).
+  const PreflightOptions preflight_options = PreflightOptions::from_env();
+  PreflightReport preflight;
+  std::vector<EndpointLimits> limits;
+  if (!request.skip_preflight) {
+    limits = check_endpoints(config, preflight_options, preflight, log);
+    if (preflight.failed()) finish_preflight(preflight, log);
+  }
   run.backend = make_backend(config);
   const std::string flavour = run.backend->flavour();
   for (auto& t : templates) t = t.resolved_for(flavour);
@@ -56,6 +64,13 @@ PreparedRun prepare_new_run(NewRunRequest request, std::ostream& log) {
     run.has_skipped = true;
   }
   if (run.plans.empty()) throw CommandError("nothing to run: every template was skipped", kExitBadInput);
+  // Step 2: datasets, context, reasoning budget, toolchains of what will run.
+  if (request.skip_preflight) {
+    log_preflight_skipped(log);
+  } else {
+    check_plans(run.plans, config.data_dir, limits, preflight_options, preflight);
+    finish_preflight(preflight, log);
+  }
   return run;
 }
 
@@ -158,6 +173,9 @@ RunOutcome execute_prepared_run(store::Store& store, PreparedRun& run, const Run
     outcome.status = "incomplete";
     store.set_run_status(run.run_id, "incomplete");
   }
+  // A run that stopped early or a smoke run below its floor ends the command with its own
+  // exit code (RunGateError carries the outcome for callers that still want it).
+  check_run_gates(store, run.run_id, run.plans, run.config.limit, outcome);
   return outcome;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <exception>
 #include <map>
@@ -150,7 +151,73 @@ int default_threads(int asked) {
   return std::max(2u, std::thread::hardware_concurrency());
 }
 
+// Watches the first generations of every bench run of this process (SANITY.md, early stop).
+class FirstGenerations {
+ public:
+  // Returns the reason to stop the run, once, when the rule fires.
+  std::string observe(const BenchPlan& plan, const store::SampleRecord& sample) {
+    std::lock_guard lock(mutex_);
+    State& st = states_[&plan];
+    if (st.seen >= kEarlyStopWindow || fired_) return "";
+    ++st.seen;
+    const std::string why = broken_generation(sample);
+    if (!why.empty()) ++st.broken;
+    const bool leak = why.find("leaks") != std::string::npos;
+    st.any_leak = st.any_leak || leak;
+    st.notes.push_back("doc " + sample.doc_id + ": " + (why.empty() ? "ok" : why));
+    if (!leak && st.seen < kEarlyStopWindow) return "";
+    std::string reason = early_stop_reason(plan.tmpl.name, st.notes, st.broken, st.any_leak);
+    if (!reason.empty()) {
+      fired_ = true;
+      trigger_ = &plan;
+    }
+    return reason;
+  }
+  const BenchPlan* trigger() const { return trigger_; }
+  std::vector<std::string> notes(const BenchPlan& plan) {
+    std::lock_guard lock(mutex_);
+    return states_[&plan].notes;
+  }
+
+ private:
+  struct State {
+    int seen = 0, broken = 0;
+    bool any_leak = false;
+    std::vector<std::string> notes;
+  };
+  std::mutex mutex_;
+  std::map<const BenchPlan*, State> states_;
+  bool fired_ = false;
+  const BenchPlan* trigger_ = nullptr;
+};
+
 }  // namespace
+
+std::string broken_generation(const store::SampleRecord& sample) {
+  std::vector<std::string> why;
+  std::string text = scored_text_of(sample);
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const auto last = text.find_last_not_of(" \t\r\n");
+  const size_t chars = first == std::string::npos ? 0 : last - first + 1;
+  if (chars < 5) why.push_back("empty reply (" + std::to_string(chars) + " chars)");
+  if (sample.finish_reason == "length") why.push_back("hit max_gen_toks (finish_reason length)");
+  if (has_channel_leak(sample.content)) why.push_back("leaks a chat-template control token");
+  std::string out;
+  for (const auto& w : why) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+std::string early_stop_reason(const std::string& template_name, const std::vector<std::string>& notes,
+                              int n_broken, bool any_leak) {
+  const int n = static_cast<int>(notes.size());
+  if (!any_leak && (n < kEarlyStopWindow || n_broken < n)) return "";
+  std::string list;
+  for (const auto& note : notes) list += (list.empty() ? "" : "; ") + note;
+  const std::string what = any_leak ? "a generation of " + template_name + " leaks a chat-template control token"
+                                    : "the first " + std::to_string(n) + " generations of " + template_name +
+                                          " are all broken";
+  return what + " (" + list + "); check the server's chat template, reasoning parser and max_gen_toks";
+}
 
 nlohmann::json summarize_bench_run(store::Store& store, const BenchPlan& plan) {
   auto rows = store.scored_samples(plan.bench_run_id, plan.bench->scorer_version());
@@ -279,6 +346,13 @@ RunOutcome execute_run(store::Store& store, int64_t run_id, Backend& backend,
   std::atomic<size_t> next{0};
   std::atomic<int> generated{0};
   std::atomic<bool> stopped{false};
+  FirstGenerations first_generations;
+  // The early stop catches a misconfigured server (chat template, reasoning parser,
+  // context); the embedded engine has none of those knobs, so it is not watched.
+  const bool watch_first = backend.flavour() != "embedded";
+  std::mutex early_mutex;
+  std::string early_stop;             // guarded by early_mutex
+  std::atomic<bool> early_stopped{false};
   // A store error (disk full, I/O) in a worker ends the run: every worker stops, the first
   // error is rethrown after all threads are joined. What was committed stays committed.
   std::mutex fatal_mutex;
@@ -298,6 +372,7 @@ RunOutcome execute_run(store::Store& store, int64_t run_id, Backend& backend,
     generators.emplace_back([&] {
       try {
       for (;;) {
+        if (early_stopped) return;  // in-flight requests finish and are stored; no new ones
         if (should_stop()) {
           stopped = true;
           return;
@@ -312,6 +387,12 @@ RunOutcome execute_run(store::Store& store, int64_t run_id, Backend& backend,
         sample.id = store.put_sample(sample);
         --progress.in_flight;
         if (sample.status == "done") {
+          if (std::string why = watch_first ? first_generations.observe(*item.plan, sample) : "";
+              !why.empty()) {
+            std::lock_guard lock(early_mutex);
+            early_stop = why;
+            early_stopped = true;
+          }
           ++generated;
           ++progress.done;
           if (sample.text_source == "reasoning") ++progress.fallback;
@@ -356,21 +437,67 @@ RunOutcome execute_run(store::Store& store, int64_t run_id, Backend& backend,
   outcome.generated = generated;
   outcome.scored = progress.scored;
   outcome.stopped = stopped;
+  outcome.early_stop = early_stop;
   bool all_complete = true;
   for (auto& plan : plans) {
     auto summary = summarize_bench_run(store, plan);
-    store.put_bench_run_summary(plan.bench_run_id, summary);
     std::string status = summary["status"].get<std::string>();
+    if (early_stopped) {
+      // The reason stays with every bench run the stop left short, and the notes on the
+      // first generations with the one that fired.
+      const BenchPlan* trigger = first_generations.trigger();
+      summary["early_stop"] = {{"reason", early_stop},
+                               {"template", trigger ? trigger->tmpl.name : ""},
+                               {"first_generations", first_generations.notes(plan)}};
+      if (status == "running") status = "incomplete";
+      summary["status"] = status;
+    }
+    store.put_bench_run_summary(plan.bench_run_id, summary);
     outcome.failed += summary["n_failed"].get<int>();
     if (stopped && status == "running") status = "cancelled";
     store.set_bench_run_status(plan.bench_run_id, status);
     if (status != "complete") all_complete = false;
   }
-  if (stopped) outcome.status = "cancelled";
+  if (early_stopped) outcome.status = "incomplete";
+  else if (stopped) outcome.status = "cancelled";
   else if (all_complete) outcome.status = "complete";
   else outcome.status = "incomplete";
   store.set_run_status(run_id, outcome.status);
   return outcome;
+}
+
+}  // namespace harness
+
+namespace harness {
+
+void check_run_gates(store::Store& store, int64_t run_id, std::vector<BenchPlan>& plans, int limit,
+                     const RunOutcome& outcome) {
+  const std::string id = std::to_string(run_id);
+  if (!outcome.early_stop.empty())
+    throw RunGateError("run " + id + " stopped early: " + outcome.early_stop +
+                           ". It is stored incomplete; fix the server and continue with `harness resume " + id +
+                           "` (the first generations are checked again)",
+                       kExitEarlyStop, outcome);
+  if (limit <= 0 || limit > 10 || outcome.status != "complete") return;
+  std::string low;
+  for (auto& plan : plans) {
+    const auto& floor_value = plan.tmpl.sanity.contains("smoke_floor") ? plan.tmpl.sanity["smoke_floor"]
+                                                                       : nlohmann::json(nullptr);
+    if (!floor_value.is_number()) continue;
+    const double floor = floor_value.get<double>();
+    const auto summary = summarize_bench_run(store, plan);
+    const bool scored = summary["score"].is_number();
+    const double score = scored ? summary["score"].get<double>() : 0.0;
+    if (scored && score > floor) continue;
+    char numbers[96];
+    if (scored) std::snprintf(numbers, sizeof numbers, " scored %.4g <= smoke floor %.4g", score, floor);
+    else std::snprintf(numbers, sizeof numbers, " scored nothing (smoke floor %.4g)", floor);
+    low += (low.empty() ? "" : "; ") + plan.tmpl.name + numbers;
+  }
+  if (!low.empty())
+    throw RunGateError("smoke run " + id + " (--limit " + std::to_string(limit) + "): " + low +
+                           "; the model, server or template is broken (see `harness report " + id + "`)",
+                       kExitSmokeFloor, outcome);
 }
 
 }  // namespace harness

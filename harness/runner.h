@@ -12,6 +12,7 @@
 
 #include "benches/bench.h"
 #include "harness/backend.h"
+#include "harness/errors.h"
 #include "harness/template.h"
 #include "store/store.h"
 
@@ -53,10 +54,36 @@ struct RunOutcome {
   int failed = 0;                  // still failed at the end (all benches)
   int scored = 0;
   bool stopped = false;            // stop flag was set
+  std::string early_stop;          // why the first generations stopped the run ("" = they did not)
 };
 
 RunOutcome execute_run(store::Store& store, int64_t run_id, Backend& backend,
                        std::vector<BenchPlan>& plans, const RunSettings& settings);
+
+// Early stop (SANITY.md): why one stored generation is broken, "" when it is not: its
+// scored text (Fix-A) is under 5 characters, it hit max_gen_toks (finish_reason length),
+// or its content leaks a chat-template control token.
+std::string broken_generation(const store::SampleRecord& sample);
+// The rule on the first three generations of a bench run: a reason to stop when all
+// three are broken or any of them leaks, else "". `notes` are "doc ID: why" (or "ok").
+inline constexpr int kEarlyStopWindow = 3;
+std::string early_stop_reason(const std::string& template_name, const std::vector<std::string>& notes,
+                              int n_broken, bool any_leak);
+
+// A finished run that must not pass as a result: it stopped early (kExitEarlyStop) or is
+// a smoke run that scored at or below its floor (kExitSmokeFloor). Thrown after the run
+// is stored; `outcome` is what execute_run returned.
+struct RunGateError : CommandError {
+  RunGateError(const std::string& message, int exit_code, RunOutcome outcome)
+      : CommandError(message, exit_code), outcome(std::move(outcome)) {}
+  RunOutcome outcome;
+};
+
+// Throws RunGateError when the run stopped early, or when it is a smoke run (0 < limit
+// <= 10) that completed and a bench whose template sets sanity.smoke_floor scored at or
+// below it. No-op otherwise.
+void check_run_gates(store::Store& store, int64_t run_id, std::vector<BenchPlan>& plans, int limit,
+                     const RunOutcome& outcome);
 
 // Scores every done sample of a bench run that has no score under the bench's current
 // scorer version (all of them when `rescore_all`), then writes the bench run summary.

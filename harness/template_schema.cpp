@@ -124,6 +124,9 @@ const std::vector<FieldSpec> kTemplateFields = {
     {.path = "sanity", .kind = K::Section, .doc = "Post-run checks (benches.md §10)."},
     {.path = "sanity.min_p10_chars", .kind = K::Integer, .min = 0, .max = kMaxCount,
      .doc = "Warn when the 10th-percentile reply length is below this (default 60)."},
+    {.path = "sanity.smoke_floor", .kind = K::Number, .min = -1, .max = 1,
+     .doc = "Smoke runs (`--limit` 10 or less) whose headline score is at or below this exit 50 "
+            "(benches.md §10); unset = no smoke gate."},
     {.path = "concurrency", .kind = K::Integer, .min = 0, .max = 4096, .overridable = true,
      .doc = "Requests in flight per endpoint; 0 = the command line's or the default."},
     {.path = "overrides", .kind = K::FlavourMap,

@@ -67,6 +67,9 @@ struct FakeOpenAIServer::Impl {
   std::vector<RecordedRequest> recorded;
   std::atomic<int> delay_ms{0};
   std::atomic<size_t> chat_count{0};
+  std::atomic<size_t> warmups{0};
+  std::atomic<int> not_ready_left{0};
+  FakeReply warmup_reply = text_reply("OK");  // guarded by mutex
   std::atomic<size_t> connections{0};
   std::atomic<uint64_t> next_id{0};
 
@@ -174,7 +177,13 @@ Plan FakeOpenAIServer::Impl::plan(const http::request<http::string_body>& req) {
   const bool keep_alive = req.keep_alive();
   const std::string target(req.target());
   const bool is_chat = req.method() == http::verb::post && target == "/v1/chat/completions";
-  if (is_chat) chat_count.fetch_add(1);
+  bool is_warmup = false;
+  if (is_chat) {
+    const nlohmann::json body = nlohmann::json::parse(req.body(), nullptr, false);
+    is_warmup = !body.is_discarded() && last_user_message(body).rfind(kWarmupMarker, 0) == 0;
+  }
+  if (is_chat && !is_warmup) chat_count.fetch_add(1);
+  if (is_warmup) warmups.fetch_add(1);
   if (options.record) {
     RecordedRequest r;
     r.method = std::string(req.method_string());
@@ -185,8 +194,33 @@ Plan FakeOpenAIServer::Impl::plan(const http::request<http::string_body>& req) {
       r.headers[name] = std::string(field.value());
     }
     r.body = req.body();
+    r.warmup = is_warmup;
     std::lock_guard<std::mutex> lock(mutex);
     recorded.push_back(std::move(r));
+  }
+  // Still loading: every route answers 503 until the not-ready phase is used up.
+  int left = not_ready_left.load();
+  while (left > 0 && !not_ready_left.compare_exchange_weak(left, left - 1)) {
+  }
+  if (left > 0) {
+    Plan loading;
+    loading.response = json_response(503, http_error(503, "Loading model").raw_body.value(), keep_alive);
+    return loading;
+  }
+  if (is_warmup) {
+    Plan p;
+    FakeReply reply;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      reply = warmup_reply;
+    }
+    p.action = reply.action;
+    p.delay_ms = reply.delay_ms;
+    p.hang_ms = reply.hang_ms;
+    const std::string body = reply.raw_body ? *reply.raw_body
+                                            : completion_body(reply, nlohmann::json::parse(req.body()));
+    p.response = json_response(reply.status, body, keep_alive);
+    return p;
   }
   if (is_chat) return plan_chat(req, keep_alive);
 
@@ -204,9 +238,11 @@ Plan FakeOpenAIServer::Impl::plan(const http::request<http::string_body>& req) {
   } else if (target == "/version" && flavour == "vllm") {
     p.response = json_response(200, nlohmann::json{{"version", options.version}}.dump(), keep_alive);
   } else if (target == "/props" && flavour == "llama") {
+    nlohmann::json params = {{"temperature", 0.8}, {"top_k", 40}};
+    if (options.reasoning_budget) params["reasoning_budget"] = *options.reasoning_budget;
+    if (options.reasoning_format) params["reasoning_format"] = *options.reasoning_format;
     nlohmann::json props = {
-        {"default_generation_settings",
-         {{"n_ctx", options.n_ctx}, {"params", {{"temperature", 0.8}, {"top_k", 40}}}}},
+        {"default_generation_settings", {{"n_ctx", options.n_ctx}, {"params", params}}},
         {"total_slots", options.total_slots},
         {"model_path", "/models/" + options.model + ".gguf"},
         {"chat_template", "{{ messages }}"},
@@ -296,6 +332,7 @@ std::string FakeOpenAIServer::Impl::models_body() const {
 
 FakeOpenAIServer::FakeOpenAIServer(FakeServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  impl_->not_ready_left.store(impl_->options.not_ready_requests);
   beast::error_code ec;
   const tcp::endpoint at(asio::ip::make_address(impl_->options.host, ec), impl_->options.port);
   if (ec) throw std::runtime_error("fake server: bad host " + impl_->options.host);
@@ -355,6 +392,13 @@ size_t FakeOpenAIServer::pending_faults() const {
   return impl_->faults.size();
 }
 
+void FakeOpenAIServer::set_warmup_reply(FakeReply reply) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->warmup_reply = std::move(reply);
+}
+
+size_t FakeOpenAIServer::warmup_count() const { return impl_->warmups.load(); }
+
 std::vector<RecordedRequest> FakeOpenAIServer::requests() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->recorded;
@@ -364,7 +408,7 @@ std::vector<RecordedRequest> FakeOpenAIServer::chat_requests() const {
   std::vector<RecordedRequest> out;
   std::lock_guard<std::mutex> lock(impl_->mutex);
   for (const auto& r : impl_->recorded)
-    if (r.method == "POST" && r.target == "/v1/chat/completions") out.push_back(r);
+    if (r.method == "POST" && r.target == "/v1/chat/completions" && !r.warmup) out.push_back(r);
   return out;
 }
 

@@ -66,6 +66,7 @@ struct RecordedRequest {
   std::string target;                          // "/v1/chat/completions"
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  bool warmup = false;                         // a pre-flight warm-up (kWarmupMarker)
 };
 
 struct FakeServerOptions {
@@ -78,7 +79,19 @@ struct FakeServerOptions {
   int total_slots = 4;               // llama /props
   int threads = 0;                   // 0: max(4, hardware threads)
   bool record = true;                // keep every request for requests()
+  // Model loading: the first K requests (any route) are answered 503, as llama-server does
+  // while it loads and vLLM's ready race looks to a client.
+  int not_ready_requests = 0;
+  // llama /props: the reasoning settings the server was started with, shown under
+  // default_generation_settings.params (absent when unset).
+  std::optional<int64_t> reasoning_budget;
+  std::optional<std::string> reasoning_format;
 };
+
+// The harness's pre-flight warm-up request starts its user message with this text; the
+// server answers it with the warm-up reply and keeps it out of the chat counts and the
+// fault queue, so that tests scripting the run's requests see only those.
+inline constexpr const char* kWarmupMarker = "harness pre-flight warm-up";
 
 class FakeOpenAIServer {
  public:
@@ -102,9 +115,13 @@ class FakeOpenAIServer {
   void push_faults(int count, const FakeReply& reply);
   size_t pending_faults() const;
 
+  // The reply to pre-flight warm-ups (default: "OK").
+  void set_warmup_reply(FakeReply reply);
+  size_t warmup_count() const;        // warm-ups answered (503s of the not-ready phase too)
+
   std::vector<RecordedRequest> requests() const;
-  std::vector<RecordedRequest> chat_requests() const;  // POST /v1/chat/completions only
-  size_t chat_request_count() const;  // counted even when recording is off
+  std::vector<RecordedRequest> chat_requests() const;  // POST /v1/chat/completions, no warm-ups
+  size_t chat_request_count() const;  // counted even when recording is off; no warm-ups
   size_t connection_count() const;    // TCP connections accepted (keep-alive checks)
   void clear_requests();
 

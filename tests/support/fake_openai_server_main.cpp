@@ -1,7 +1,9 @@
 // fake-openai-server: the test server as a process, for end-to-end tests of the CLI
 // (kill/resume, retries). Deterministic: --fail-first N answers the first N chat requests,
 // in order of arrival, with 503; --replies picks a reply by a substring of the last user
-// message. Exits 0 on SIGTERM or SIGINT.
+// message; --not-ready N answers the first N requests (any route) with 503 as a loading
+// server does; --warmup-reply sets the answer to the harness's pre-flight warm-up.
+// Exits 0 on SIGTERM or SIGINT.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +31,9 @@ void usage_and_exit(const std::string& problem) {
   std::cerr << "fake-openai-server: " << problem << "\n"
             << "usage: fake-openai-server [--host H] [--port N] [--port-file F]\n"
                "         [--flavour vllm|llama|openai] [--model NAME] [--reply TEXT]\n"
-               "         [--replies FILE.jsonl] [--delay-ms N] [--fail-first N]\n";
+               "         [--replies FILE.jsonl] [--delay-ms N] [--fail-first N]\n"
+               "         [--not-ready N] [--n-ctx N] [--warmup-reply TEXT]\n"
+               "         [--reasoning-budget N] [--reasoning-format F]\n";
   std::exit(2);
 }
 
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
   options.record = false;  // a long-lived process must not grow without bound
   std::string port_file, reply_text = "The answer is 42.", replies_file;
   int delay_ms = 0, fail_first = 0;
+  std::optional<std::string> warmup_reply;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     auto value = [&]() -> std::string {
@@ -93,6 +98,11 @@ int main(int argc, char** argv) {
     else if (flag == "--replies") replies_file = value();
     else if (flag == "--delay-ms") delay_ms = to_int(flag, value());
     else if (flag == "--fail-first") fail_first = to_int(flag, value());
+    else if (flag == "--not-ready") options.not_ready_requests = to_int(flag, value());
+    else if (flag == "--n-ctx") options.n_ctx = to_int(flag, value());
+    else if (flag == "--warmup-reply") warmup_reply = value();
+    else if (flag == "--reasoning-budget") options.reasoning_budget = to_int(flag, value());
+    else if (flag == "--reasoning-format") options.reasoning_format = value();
     else usage_and_exit("unknown option " + flag);
   }
   if (options.flavour != "vllm" && options.flavour != "llama" && options.flavour != "openai")
@@ -111,6 +121,7 @@ int main(int argc, char** argv) {
   try {
     harness::testing::FakeOpenAIServer server(options);
     server.set_delay_ms(delay_ms);
+    if (warmup_reply) server.set_warmup_reply(harness::testing::text_reply(*warmup_reply));
     server.push_faults(fail_first, harness::testing::http_error(503, "overloaded (--fail-first)"));
     server.set_responder([rules, reply_text](const nlohmann::json& request) {
       const std::string user = harness::testing::last_user_message(request);
