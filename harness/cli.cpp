@@ -43,6 +43,9 @@ usage: harness <command> [options]
                           --baseline), post-run sanity and stack markers
       --bench B --details [--group-by FIELD --data-dir DIR]
                           one bench: agreement matrix, token stats, finish reasons
+  run, runs, report, compare ... --daemon URL [--token-file F]
+                          send the command to a running `harness serve` (same output
+                          and exit codes; the daemon owns the store and data dir)
   score BENCH --responses FILE.jsonl [--data-dir DIR] [--lang rs|java|js]
                           score {"doc_id", "response"} lines; prints one JSON line each
   rescore RUN_ID [--store FILE]
@@ -52,6 +55,8 @@ usage: harness <command> [options]
                           fetch / check the dataset files (pinned sha256)
   generate --engine DIR --prompt TEXT [--thinking] [--max-tokens N]
                           one chat turn through the embedded Gemma 4 engine (CPU)
+  serve [--listen 127.0.0.1:8420] [--store FILE] [--data-dir DIR] [--token-file F] [--max-concurrent-runs N]
+                          the daemon: HTTP API, run queue, web page (harness/DAEMON.md)
   version                 print the version
 
 defaults: --store ./harness.db, --data-dir $HARNESS_DATA_DIR or ~/.cache/harness/data
@@ -93,6 +98,7 @@ int run_cli(int argc, char** argv) {
       {"report", cmd_report}, {"score", cmd_score},     {"rescore", cmd_rescore},
       {"validate", cmd_validate}, {"data", cmd_data},     {"generate", cmd_generate},
       {"compare", cmd_compare},
+      {"serve", cmd_serve},
   };
   try {
     if (command == "version" || command == "--version") {

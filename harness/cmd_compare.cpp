@@ -7,6 +7,7 @@
 #include "harness/cli_args.h"
 #include "harness/commands.h"
 #include "harness/compare.h"
+#include "harness/daemon_client.h"
 #include "harness/data_catalog.h"
 #include "harness/errors.h"
 #include "harness/run_setup.h"
@@ -80,8 +81,11 @@ void write_svgs(store::Store& store, const Scoreboard& board, const std::vector<
 }  // namespace
 
 int cmd_compare(const Args& raw) {
-  CliArgs args(raw, {"store", "suite", "format", "baseline", "bench", "group-by", "data-dir", "svg"}, {"details"});
+  CliArgs args(raw,
+               {"store", "suite", "format", "baseline", "bench", "group-by", "data-dir", "svg", "daemon", "token-file"},
+               {"details"});
   if (args.positionals().empty()) throw UsageError(kCompareUsage);
+  if (args.has("daemon")) return daemon_compare(args);
   if (args.has("details") && !args.has("bench")) throw UsageError("--details needs --bench B");
   if (args.has("group-by") && !args.has("details")) throw UsageError("--group-by needs --bench B --details");
   auto store = open_existing(args.get("store", "harness.db"));

@@ -6,6 +6,7 @@
 
 #include "harness/cli_args.h"
 #include "harness/commands.h"
+#include "harness/daemon_client.h"
 #include "harness/data_catalog.h"
 #include "harness/errors.h"
 #include "harness/progress.h"
@@ -33,7 +34,7 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-const std::set<std::string> kStoreFlag = {"store"};
+const std::set<std::string> kStoreFlag = {"store", "daemon", "token-file"};
 std::string store_path(const CliArgs& args) { return args.get("store", "harness.db"); }
 
 std::unique_ptr<store::Store> open_store(const std::string& path, store::OpenMode mode) {
@@ -131,7 +132,7 @@ RunConfig config_from_args(const CliArgs& args) {
 const std::set<std::string> kRunFlags = {"endpoint", "model",       "variant",        "store",
                                          "concurrency", "limit",    "data-dir",       "flavour",
                                          "api-key-env", "max-attempts", "retry-delay", "request-timeout",
-                                         "engine"};
+                                         "engine", "daemon", "token-file"};
 
 }  // namespace
 
@@ -152,6 +153,7 @@ int cmd_run(const Args& raw) {
   request.variant = args.get("variant");
   request.skip_preflight = args.has("skip-preflight");
   request.skip_unavailable = args.has("skip-unavailable");
+  if (args.has("daemon")) return daemon_run(args);
 
   PreparedRun run = prepare_new_run(std::move(request), std::cerr);
   auto store = open_store(store_path(args), store::OpenMode::ReadWrite);
@@ -181,15 +183,17 @@ int cmd_resume(const Args& raw) {
 
 int cmd_runs(const Args& raw) {
   CliArgs args(raw, kStoreFlag, {});
+  if (args.has("daemon")) return daemon_runs(args);
   auto store = open_store(store_path(args), store::OpenMode::ReadOnly);
   std::cout << format_runs_table(*store);
   return kExitOk;
 }
 
 int cmd_report(const Args& raw) {
-  CliArgs args(raw, {"store", "format"}, {});
+  CliArgs args(raw, {"store", "format", "daemon", "token-file"}, {});
   if (args.positionals().size() != 1) throw UsageError("usage: harness report RUN_ID [--store FILE] [--format text|json]");
   int64_t run_id = parse_run_id(args.positionals()[0]);
+  if (args.has("daemon")) return daemon_report(args, run_id);
   auto store = open_store(store_path(args), store::OpenMode::ReadOnly);
   if (!store->get_run(run_id))
     throw CommandError("run " + std::to_string(run_id) + " is not in " + store->path(), kExitBadInput);

@@ -19,6 +19,7 @@ int cmd_validate(const Args& args);
 int cmd_data(const Args& args);
 int cmd_generate(const Args& args);
 int cmd_compare(const Args& args);
+int cmd_serve(const Args& args);
 
 int run_cli(int argc, char** argv);
 

@@ -11,8 +11,11 @@ packages=(
   libboost-dev libpcre2-dev libseccomp-dev libzip-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev
   libcld2-dev  # IFEval language identification
+  libginac-dev libcln-dev  # MATH-500 answer algebra (math-verify port)
   # sandbox runners for the code benches
   python3 python3-numpy rustc default-jdk-headless nodejs libjavatuples-java
+  # the browser test of the daemon's web page (tests/browser)
+  chromium
 )
 
 missing=()
@@ -26,4 +29,16 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# playwright-core for the browser test, at the version pinned in tests/browser/package-lock.json.
+# nodejs from some sources (NodeSource) bundles npm; Debian's own nodejs needs the npm package.
+browser_tests="$(dirname "$0")/../tests/browser"
+if [[ ! -d "$browser_tests/node_modules/playwright-core" ]]; then
+  if ! command -v npm >/dev/null; then
+    SUDO=""
+    [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends npm
+  fi
+  (cd "$browser_tests" && npm ci --no-audit --no-fund)
 fi
