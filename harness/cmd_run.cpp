@@ -102,6 +102,12 @@ int execute(store::Store& store, PreparedRun& run) {
     throw CommandError(std::string(e.what()) + "; `harness resume " + std::to_string(run.run_id) +
                            "` continues once the store is writable",
                        kExitBadInput);
+  } catch (const RunGateError&) {
+    // Stopped early or a smoke run below its floor: show what was stored, then the reason
+    // (the command boundary prints it and exits with its code).
+    printer.finish(progress);
+    std::cout << format_run_report(store, run.run_id);
+    throw;
   }
   printer.finish(progress);
   return finish(store, run, outcome);

@@ -94,10 +94,7 @@ int64_t RunQueue::submit(NewRunRequest request) {
   auto prepared = std::make_shared<PreparedRun>(prepare_new_run(std::move(request), log));
   std::lock_guard lock(mutex_);
   if (stopping_) throw CommandError("the daemon is shutting down; submit the run again once it restarts", kExitFailure);
-  // Recorded, then marked queued: a daemon killed between the two leaves it "running"
-  // with a free lock, which the next start picks up all the same.
-  const int64_t run_id = record_new_run(*store_, *prepared);
-  store_->set_run_status(run_id, "queued");
+  const int64_t run_id = record_new_run(*store_, *prepared, "queued");
   log_lines(run_id, log.str());
   Entry entry;
   entry.run_id = run_id;
@@ -261,7 +258,15 @@ void RunQueue::execute(Entry entry) {
   settings.stop = &state.stop;
   settings.progress = &state.progress;
   state.progress_known = true;
-  RunOutcome outcome = execute_prepared_run(*store_, run, settings);
+  RunOutcome outcome;
+  try {
+    outcome = execute_prepared_run(*store_, run, settings);
+  } catch (const RunGateError& e) {
+    // Stopped early or a smoke run below its floor: stored as such; the reason is shown.
+    state.set(e.outcome.status, e.what());
+    std::cerr << "run " << run_id << " ended " << e.outcome.status << ": " << e.what() << "\n";
+    return;
+  }
   if (outcome.stopped && !state.cancel_requested) {
     // The daemon is shutting down: leave the run for the next start.
     store_->set_run_status(run_id, "queued");

@@ -85,7 +85,9 @@ std::vector<BenchPlan> make_plans(const std::vector<BenchTemplate>& templates,
     }
     plan.bench = bench;
     plan.ctx = make_context(tmpl, data_dir);
-    std::string key = tmpl.bench + "|" + plan.ctx.lang;
+    // Scoring settings are part of the key: LCB's official mode loads stdin problems and
+    // private tests that the omk mode leaves out.
+    std::string key = tmpl.bench + "|" + plan.ctx.lang + "|" + plan.ctx.scoring.dump();
     if (!datasets.count(key)) {
       try {
         datasets[key] = std::make_shared<const benches::Dataset>(bench->load(plan.ctx));

@@ -74,10 +74,11 @@ PreparedRun prepare_new_run(NewRunRequest request, std::ostream& log) {
   return run;
 }
 
-int64_t record_new_run(store::Store& store, PreparedRun& prepared) {
+int64_t record_new_run(store::Store& store, PreparedRun& prepared, const std::string& status) {
   const RunConfig& config = prepared.config;
   store::RunRecord run;
   run.variant = prepared.variant;
+  run.status = status;
   std::string suite;
   for (const auto& t : config.targets) suite += (suite.empty() ? "" : " ") + t;
   run.suite = suite;

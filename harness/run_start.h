@@ -42,7 +42,9 @@ struct PreparedRun {
 PreparedRun prepare_new_run(NewRunRequest request, std::ostream& log);
 
 // Creates the run and its bench runs in the store; sets run_id and each plan's bench_run_id.
-int64_t record_new_run(store::Store& store, PreparedRun& run);
+// The daemon records runs as "queued" (its executors take them in order); the CLI runs
+// them at once ("running").
+int64_t record_new_run(store::Store& store, PreparedRun& run, const std::string& status = "running");
 
 struct ResumeOverrides {
   int concurrency = 0;                 // 0 = as stored
@@ -55,7 +57,9 @@ struct ResumeOverrides {
 PreparedRun prepare_resume(store::Store& store, int64_t run_id, const ResumeOverrides& overrides,
                            std::ostream& log);
 
-// Executes a prepared run, then marks it "incomplete" when templates were skipped.
+// Executes a prepared run, then marks it "incomplete" when templates were skipped. Throws
+// RunGateError (runner.h) after the run is stored when it stopped early or is a smoke run
+// below its floor; the error carries the outcome.
 RunOutcome execute_prepared_run(store::Store& store, PreparedRun& run, const RunSettings& settings);
 
 }  // namespace harness

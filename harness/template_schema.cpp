@@ -62,6 +62,9 @@ const std::vector<FieldSpec> kTemplateFields = {
      .doc = "Keep problems with contest_date >= this `YYYY-MM-DD`."},
     {.path = "selection.filter.max_date", .kind = K::String,
      .doc = "Keep problems with contest_date <= this `YYYY-MM-DD`."},
+    {.path = "selection.filter.testtype", .kind = K::String, .choices = "functional|stdin|any",
+     .doc = "Keep problems whose tests are of this type (default functional; stdin problems "
+            "are scored only in the official mode)."},
     {.path = "generation", .kind = K::Section, .required = true, .overridable = true,
      .doc = "Sampling settings sent with every request."},
     {.path = "generation.max_gen_toks", .kind = K::Integer, .required = true, .min = 1,

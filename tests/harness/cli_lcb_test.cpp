@@ -234,10 +234,9 @@ TEST_F(CliLcbTest, OfficialModeRun) {
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
 }
 
-// Disabled until make_plans (harness/run_setup.cpp) keys its dataset cache on the
-// template's scoring too: an omk and an official LCB template in one run share the omk
-// dataset on rescore/resume, which lacks the stdin problems.
-TEST_F(CliLcbTest, DISABLED_RescoreOfOmkAndOfficialInOneRun) {
+// An omk and an official LCB template in one run: make_plans must not share the omk
+// dataset (which lacks the stdin problems) with the official one on rescore/resume.
+TEST_F(CliLcbTest, RescoreOfOmkAndOfficialInOneRun) {
   auto r = run_harness(run_args({fixtures_dir() + "/templates/lcb_fixture.yaml",
                                  fixtures_dir() + "/templates/lcb_official_fixture.yaml"},
                                 kLcbData),
