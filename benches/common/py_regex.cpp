@@ -1,7 +1,6 @@
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "benches/common/py_regex.h"
 
-#include <pcre2.h>
+#include "benches/common/pcre2_support.h"
 
 #include <map>
 #include <mutex>
@@ -31,35 +30,6 @@ size_t count_cps(std::string_view s, size_t from, size_t to) {
   for (size_t i = from; i < to; ++i)
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++n;
   return n;
-}
-
-std::string pcre2_message(int code) {
-  PCRE2_UCHAR buf[256];
-  int n = pcre2_get_error_message(code, buf, sizeof buf);
-  return n < 0 ? "unknown PCRE2 error " + std::to_string(code)
-               : std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-}
-
-// One JIT stack per thread, larger than PCRE2's 32 KiB default, so that long responses do
-// not fail with PCRE2_ERROR_JIT_STACKLIMIT where Python's backtracking engine would succeed.
-// The match limit is raised from PCRE2's 10 million steps for the same reason (Python has
-// none: a 25 KB response could exhaust the default on an ordinary pattern); it still ends
-// a truly catastrophic match with an error instead of hanging the scorer.
-pcre2_match_context* match_context() {
-  struct Holder {
-    pcre2_match_context* context = pcre2_match_context_create(nullptr);
-    pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
-    Holder() {
-      pcre2_jit_stack_assign(context, nullptr, stack);
-      pcre2_set_match_limit(context, 500'000'000);
-    }
-    ~Holder() {
-      pcre2_jit_stack_free(stack);
-      pcre2_match_context_free(context);
-    }
-  };
-  thread_local Holder holder;
-  return holder.context;
 }
 
 }  // namespace
@@ -128,7 +98,7 @@ Regex::Regex(std::string_view pattern, unsigned flags) : impl_(std::make_unique<
                               options, &err, &err_offset, nullptr);
   if (!impl_->code)
     throw RegexError("invalid regular expression \"" + std::string(pattern) + "\": " +
-                     pcre2_message(err) + " at offset " + std::to_string(err_offset));
+                     pcre2_error_message(err) + " at offset " + std::to_string(err_offset));
   pcre2_jit_compile(impl_->code, PCRE2_JIT_COMPLETE);  // failure just means no JIT
   uint32_t captures = 0;
   pcre2_pattern_info(impl_->code, PCRE2_INFO_CAPTURECOUNT, &captures);
@@ -143,11 +113,11 @@ std::optional<Match> Regex::run(std::string_view subject, size_t pos, unsigned o
                                 CpCursor* cursor) const {
   pcre2_match_data* md = pcre2_match_data_create_from_pattern(impl_->code, nullptr);
   int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                       subject.size(), pos, options, md, match_context());
+                       subject.size(), pos, options, md, thread_match_context());
   if (rc < 0) {
     pcre2_match_data_free(md);
     if (rc == PCRE2_ERROR_NOMATCH) return std::nullopt;
-    throw RegexError("matching \"" + pattern_ + "\" failed: " + pcre2_message(rc));
+    throw RegexError("matching \"" + pattern_ + "\" failed: " + pcre2_error_message(rc));
   }
   const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
   Match m;
@@ -347,6 +317,30 @@ std::string escape(std::string_view text) {
     out += c;
   }
   return out;
+}
+
+pcre2_match_context* thread_match_context() {
+  struct Holder {
+    pcre2_match_context* context = pcre2_match_context_create(nullptr);
+    pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
+    Holder() {
+      pcre2_jit_stack_assign(context, nullptr, stack);
+      pcre2_set_match_limit(context, kMatchLimit);
+    }
+    ~Holder() {
+      pcre2_jit_stack_free(stack);
+      pcre2_match_context_free(context);
+    }
+  };
+  thread_local Holder holder;
+  return holder.context;
+}
+
+std::string pcre2_error_message(int code) {
+  PCRE2_UCHAR buf[256];
+  int n = pcre2_get_error_message(code, buf, sizeof buf);
+  return n < 0 ? "unknown PCRE2 error " + std::to_string(code)
+               : std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
 
 }  // namespace harness::benches::py

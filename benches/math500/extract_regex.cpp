@@ -1,45 +1,11 @@
 #include "benches/math500/extract_regex.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <string>
 
+#include "benches/common/pcre2_support.h"
 #include "benches/common/py_regex.h"
 
 namespace harness::benches::math500 {
-namespace {
-
-// Roughly a few seconds of matching: beyond it math-verify's 5 s parse budget is gone too.
-constexpr uint32_t kMatchLimit = 500'000'000;
-
-std::string message(int code) {
-  PCRE2_UCHAR buf[256];
-  int n = pcre2_get_error_message(code, buf, sizeof buf);
-  return n < 0 ? "PCRE2 error " + std::to_string(code)
-               : std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-}
-
-// One context and JIT stack per thread (8 MiB, as py_regex: the default 32 KiB is too small
-// for the environment chains on long texts).
-pcre2_match_context* match_context() {
-  struct Holder {
-    pcre2_match_context* context = pcre2_match_context_create(nullptr);
-    pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
-    Holder() {
-      pcre2_jit_stack_assign(context, nullptr, stack);
-      pcre2_set_match_limit(context, kMatchLimit);
-    }
-    ~Holder() {
-      pcre2_jit_stack_free(stack);
-      pcre2_match_context_free(context);
-    }
-  };
-  thread_local Holder holder;
-  return holder.context;
-}
-
-}  // namespace
 
 struct ExtractionRegex::Impl {
   pcre2_code* code = nullptr;
@@ -58,7 +24,7 @@ ExtractionRegex::ExtractionRegex(std::string_view python_source, bool dotall)
   impl_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(),
                               options, &err, &offset, nullptr);
   if (impl_->code == nullptr) {
-    throw std::runtime_error("math500 extraction pattern does not compile: " + message(err) +
+    throw std::runtime_error("math500 extraction pattern does not compile: " + py::pcre2_error_message(err) +
                              " at offset " + std::to_string(offset));
   }
   pcre2_jit_compile(impl_->code, PCRE2_JIT_COMPLETE);  // without JIT it is only slower
@@ -74,15 +40,15 @@ std::vector<RegexSpans> ExtractionRegex::finditer(std::string_view subject) cons
   size_t pos = 0;
   while (pos <= subject.size()) {
     int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                         subject.size(), pos, 0, md, match_context());
+                         subject.size(), pos, 0, md, py::thread_match_context());
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0) {
       pcre2_match_data_free(md);
       if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
           rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
-        throw ExtractionTimeout("math500 extraction: " + message(rc));
+        throw ExtractionTimeout("math500 extraction: " + py::pcre2_error_message(rc));
       }
-      throw std::runtime_error("math500 extraction: matching failed: " + message(rc));
+      throw std::runtime_error("math500 extraction: matching failed: " + py::pcre2_error_message(rc));
     }
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
     RegexSpans spans;

@@ -6,28 +6,12 @@
 
 #include "benches/common/jsonl.h"
 #include "store/store.h"
+#include "harness/gsm8k_fixture_responder.h"
 #include "support/fake_openai_server.h"
 #include "harness/cli_test_util.h"
 
 namespace harness::testing {
 namespace {
-
-Responder deterministic_responder() {
-  auto rows = benches::parse_jsonl(read_file(fixtures_dir() + "/data/gsm8k/test.jsonl"), "fixture");
-  std::map<int, std::string> gold;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    std::string a = rows[i]["answer"];
-    gold[static_cast<int>(i)] = a.substr(a.rfind("#### ") + 5);
-  }
-  return [gold](const nlohmann::json& request) {
-    std::smatch m;
-    std::string text = last_user_message(request);
-    static const std::regex re("Problem (\\d+):");
-    int n = std::regex_search(text, m, re) ? std::stoi(m[1]) : -1;
-    // Right on 3 of every 4 problems, so a lost or doubled sample changes the score.
-    return text_reply("#### " + (n >= 0 && n % 4 != 0 ? gold.at(n) : std::string("-1")));
-  };
-}
 
 int stored_samples(const std::string& db) {
   try {
@@ -44,7 +28,7 @@ int stored_samples(const std::string& db) {
 TEST(CliResume, KillNineAtSeveralPointsThenResumeLosesAndDoublesNothing) {
   TempDir dir;
   FakeOpenAIServer server;
-  server.set_responder(deterministic_responder());
+  server.set_responder(gsm8k_three_of_four_responder());
   server.set_delay_ms(25);  // slow enough to kill mid-run
   const std::string db = dir / "store.db";
   std::vector<std::string> run_args = {"run", fixtures_dir() + "/templates/gsm8k_fixture.yaml",
@@ -99,7 +83,7 @@ TEST(CliResume, KillNineAtSeveralPointsThenResumeLosesAndDoublesNothing) {
 TEST(CliResume, ResumeOfCompleteRunSendsNoRequest) {
   TempDir dir;
   FakeOpenAIServer server;
-  server.set_responder(deterministic_responder());
+  server.set_responder(gsm8k_three_of_four_responder());
   const std::string db = dir / "store.db";
   auto r = run_harness({"run", fixtures_dir() + "/templates/gsm8k_fixture.yaml", "--endpoint",
                         server.base_url(), "--model", "m", "--variant", "v", "--store", db, "--data-dir",

@@ -7,27 +7,11 @@
 
 #include "benches/common/jsonl.h"
 #include "harness/daemon_test_util.h"
+#include "harness/gsm8k_fixture_responder.h"
 #include "support/fake_openai_server.h"
 
 namespace harness::testing {
 namespace {
-
-// Right on 3 of every 4 problems, so the score says whether anything was lost or doubled.
-Responder fixture_responder() {
-  auto rows = benches::parse_jsonl(read_file(fixtures_dir() + "/data/gsm8k/test.jsonl"), "fixture");
-  std::map<int, std::string> gold;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    std::string a = rows[i]["answer"];
-    gold[static_cast<int>(i)] = a.substr(a.rfind("#### ") + 5);
-  }
-  return [gold](const nlohmann::json& request) {
-    std::smatch m;
-    std::string text = last_user_message(request);
-    static const std::regex re("Problem (\\d+):");
-    int n = std::regex_search(text, m, re) ? std::stoi(m[1]) : -1;
-    return text_reply("#### " + (n >= 0 && n % 4 != 0 ? gold.at(n) : std::string("-1")));
-  };
-}
 
 std::vector<std::string> serve_args(const std::string& db) {
   return {"--store", db, "--data-dir", fixtures_dir() + "/data", "--templates-dir", fixtures_dir() + "/templates"};
@@ -42,7 +26,7 @@ int64_t submit(const Daemon& d, const std::string& body) {
 TEST(DaemonApi, SubmittedRunStreamsProgressToTheEndAndReportsLikeTheCli) {
   TempDir dir;
   FakeOpenAIServer server;
-  server.set_responder(fixture_responder());
+  server.set_responder(gsm8k_three_of_four_responder());
   server.set_delay_ms(5);
   const std::string db = dir / "daemon.db";
   Daemon d(serve_args(db), dir);
@@ -83,7 +67,7 @@ TEST(DaemonApi, SubmittedRunStreamsProgressToTheEndAndReportsLikeTheCli) {
 TEST(DaemonApi, CancelStopsARunningRunAndResumeFinishesItWithEverySampleOnce) {
   TempDir dir;
   FakeOpenAIServer server;
-  server.set_responder(fixture_responder());
+  server.set_responder(gsm8k_three_of_four_responder());
   server.set_delay_ms(40);
   const std::string db = dir / "daemon.db";
   Daemon d(serve_args(db), dir);
