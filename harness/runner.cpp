@@ -308,6 +308,13 @@ int score_bench_run(store::Store& store, BenchPlan& plan, bool rescore_all, int 
     });
   for (auto& th : pool) th.join();
   auto summary = summarize_bench_run(store, plan);
+  // A bench run the runner stopped early keeps its reason (and stays incomplete) through
+  // score/rescore until a resume completes it.
+  auto previous = store.bench_run_summary(plan.bench_run_id);
+  if (previous && previous->contains("early_stop") && summary["status"] != "complete") {
+    summary["early_stop"] = (*previous)["early_stop"];
+    if (summary["status"] == "running") summary["status"] = "incomplete";
+  }
   store.put_bench_run_summary(plan.bench_run_id, summary);
   store.set_bench_run_status(plan.bench_run_id, summary["status"].get<std::string>());
   return static_cast<int>(todo.size());

@@ -152,6 +152,17 @@ TEST(CliEarlyStop, ThreeEmptyRepliesStopTheRun) {
   EXPECT_TRUE(has((*summary)["early_stop"]["reason"].get<std::string>(), "are all broken")) << summary->dump();
   EXPECT_EQ((*summary)["early_stop"]["first_generations"].size(), 3u);
   EXPECT_EQ(store->samples(br.id).size(), 3u);
+  store.reset();
+
+  // Re-scoring the stored replies keeps the reason and the status.
+  auto rescored = run_harness({"rescore", "1", "--store", db}, dir);
+  EXPECT_EQ(rescored.exit_code, 0) << rescored.err;
+  auto again = store::Store::open(db, store::OpenMode::ReadOnly);
+  auto br2 = again->bench_runs(1).at(0);
+  EXPECT_EQ(br2.status, "incomplete");
+  auto summary2 = again->bench_run_summary(br2.id);
+  ASSERT_TRUE(summary2);
+  EXPECT_TRUE(summary2->contains("early_stop")) << summary2->dump();
 }
 
 TEST(CliEarlyStop, OneGoodReplyAmongTheFirstThreeKeepsGoing) {
