@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <ctime>
+#include <cstdlib>
 #include <mutex>
+#include <stdexcept>
 
 #include "engine/model.h"
+#include "harness/embedded_cuda.h"
 
 namespace harness {
 namespace {
@@ -19,10 +22,40 @@ std::string now_iso() {
   return buf;
 }
 
+std::string engine_choice(const EmbeddedOptions& options) {
+  std::string choice = options.engine;
+  if (choice.empty()) {
+    const char* env = std::getenv("HARNESS_ENGINE");
+    choice = env && *env ? env : "auto";
+  }
+  if (choice != "cpu" && choice != "cuda" && choice != "auto")
+    throw std::runtime_error("HARNESS_ENGINE (or the embedded engine option) is \"" + choice +
+                             "\"; use cpu, cuda or auto.");
+  return choice;
+}
+
 class EmbeddedBackend : public Backend {
  public:
-  EmbeddedBackend(const std::string& dir, const EmbeddedOptions& options)
-      : model_(engine::load_model(dir)), options_(options) {}
+  EmbeddedBackend(const std::string& dir, const EmbeddedOptions& options) : options_(options) {
+    std::string choice = engine_choice(options);
+    if (choice != "cpu") {
+      auto model = std::make_unique<engine::Model>();
+      model->dir = dir;
+      model->tokenizer = engine::Tokenizer::load(dir + "/tokenizer.json");
+      std::string why;
+      batched_ = make_cuda_generator(dir, model->tokenizer, options.max_batch, &why);
+      if (batched_) {
+        model->config = batched_->engine().config();
+        model_ = std::move(model);  // model_->engine stays empty: batched_ owns the CUDA engine
+      } else if (choice == "cuda") {
+        throw std::runtime_error("the embedded backend was asked for the CUDA engine but " + why +
+                                 "; set HARNESS_ENGINE=cpu or auto.");
+      }
+    }
+    if (!model_) model_ = engine::load_model(dir);
+  }
+
+  const engine::Engine& engine() const { return batched_ ? batched_->engine() : *model_->engine; }
 
   GenerationResult generate(const GenerationRequest& request) override {
     GenerationResult result;
@@ -57,8 +90,7 @@ class EmbeddedBackend : public Backend {
     attempt.started_at = now_iso();
     attempt.endpoint = result.endpoint;
     try {
-      std::lock_guard<std::mutex> lock(mutex_);
-      engine::ChatResult r = engine::generate_chat(*model_, messages, thinking, opt);
+      engine::ChatResult r = run(messages, thinking, opt);
       req["prompt"] = r.prompt_text;
       result.ok = true;
       result.content = r.split.content.value_or("");
@@ -68,7 +100,8 @@ class EmbeddedBackend : public Backend {
       result.prompt_tokens = r.output.prompt_tokens;
       result.completion_tokens = static_cast<int64_t>(r.output.tokens.size());
       result.latency_ms = r.latency_ms;
-      result.response_raw = nlohmann::json{{"text", r.output.text},
+      result.response_raw = nlohmann::json{{"engine", engine().name()},
+                                           {"text", r.output.text},
                                            {"token_ids", r.output.tokens},
                                            {"finish_reason", r.output.finish_reason},
                                            {"forced_tokens", r.output.forced_tokens},
@@ -91,7 +124,7 @@ class EmbeddedBackend : public Backend {
   nlohmann::json fingerprint() override {
     const engine::GemmaConfig& c = model_->config;
     return {{"flavour", "embedded"},
-            {"engine", model_->engine->name()},
+            {"engine", engine().name()},
             {"model_dir", model_->dir},
             {"num_experts", c.num_experts},
             {"top_k_experts", c.top_k_experts},
@@ -102,7 +135,26 @@ class EmbeddedBackend : public Backend {
   }
 
  private:
-  std::unique_ptr<engine::Model> model_;
+  // engine::generate_chat's steps, with the generation loop on the batching CUDA engine
+  // when there is one, else on the CPU reference one request at a time.
+  engine::ChatResult run(const std::vector<engine::ChatMessage>& messages, bool thinking,
+                         const engine::GenerateOptions& opt) {
+    if (!batched_) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return engine::generate_chat(*model_, messages, thinking, opt);
+    }
+    auto start = std::chrono::steady_clock::now();
+    engine::ChatResult r;
+    r.prompt_text = engine::render_chat(messages, thinking);
+    r.prompt_ids = model_->tokenizer.encode(r.prompt_text);
+    r.output = batched_->generate(r.prompt_ids, opt);
+    r.split = engine::split_reasoning(r.output.text);
+    r.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return r;
+  }
+
+  std::unique_ptr<engine::Model> model_;  // dir, config, tokenizer; engine only on the CPU path
+  std::unique_ptr<BatchedGenerator> batched_;  // the CUDA engine, when it runs
   EmbeddedOptions options_;
   std::mutex mutex_;  // one request at a time on the CPU reference
 };

@@ -43,8 +43,14 @@ float BatchScheduler::next_uniform(Running& r) {
   return static_cast<float>(z >> 40) * (1.0f / 16777216.0f);
 }
 
+void BatchScheduler::keep(Running& r, int32_t token) {
+  if (r.request.on_token && !r.request.on_token(token)) r.hook_stopped = true;
+  r.generated.push_back(token);
+}
+
 bool BatchScheduler::finished(const Running& r) const {
   if (r.generated.empty()) return false;
+  if (r.hook_stopped) return true;
   const auto& stops = r.request.stop_tokens;
   if (std::find(stops.begin(), stops.end(), r.generated.back()) != stops.end()) return true;
   return static_cast<int>(r.generated.size()) >= r.request.max_new_tokens;
@@ -55,7 +61,8 @@ BatchResult BatchScheduler::finish(Running& r) {
   result.id = r.request.id;
   result.tokens = std::move(r.generated);
   const auto& stops = r.request.stop_tokens;
-  result.stopped = !result.tokens.empty() && std::find(stops.begin(), stops.end(), result.tokens.back()) != stops.end();
+  result.stopped = r.hook_stopped ||
+                   (!result.tokens.empty() && std::find(stops.begin(), stops.end(), result.tokens.back()) != stops.end());
   r.seq.reset();  // gives the KV pages back
   return result;
 }
@@ -72,7 +79,7 @@ void BatchScheduler::admit(std::vector<BatchResult>& done) {
     r->rng_state = r->request.seed;
     r->seq = engine_.new_sequence();
     float u = r->request.temperature > 0 ? next_uniform(*r) : 0.0f;
-    r->generated.push_back(engine_.append_select(*r->seq, r->request.prompt, r->request.temperature, u));
+    keep(*r, engine_.append_select(*r->seq, r->request.prompt, r->request.temperature, u));
     if (finished(*r)) done.push_back(finish(*r));
     else running_.push_back(std::move(r));
   }
@@ -99,7 +106,7 @@ std::vector<BatchResult> BatchScheduler::step() {
       if (temp > 0) uniforms.push_back(next_uniform(*r));
     }
     std::vector<int32_t> chosen = engine_.decode_select(seqs, tokens, temp, uniforms);
-    for (size_t i = 0; i < group.size(); ++i) group[i]->generated.push_back(chosen[i]);
+    for (size_t i = 0; i < group.size(); ++i) keep(*group[i], chosen[i]);
   }
   for (auto it = running_.begin(); it != running_.end();) {
     if (finished(**it)) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -22,12 +23,17 @@ struct BatchRequest {
   float temperature = 0;            // <= 0: greedy
   uint64_t seed = 0;                // sampling draws come from (seed, step)
   std::vector<int32_t> stop_tokens; // generation ends after emitting one of these
+  // Called on the thread that runs step() for every token chosen, before it is kept: it may
+  // replace the token (a thinking budget forces <channel|>) and returns false to end the
+  // request after it (stop strings). The seam through which the embedded backend applies
+  // the CPU generate loop's rules; empty: no hook.
+  std::function<bool(int32_t& token)> on_token;
 };
 
 struct BatchResult {
   uint64_t id = 0;
   std::vector<int32_t> tokens;  // generated tokens, the stop token included
-  bool stopped = false;         // ended on a stop token rather than max_new_tokens
+  bool stopped = false;         // ended on a stop token or by on_token, not max_new_tokens
 };
 
 class BatchScheduler {
@@ -52,7 +58,9 @@ class BatchScheduler {
     std::unique_ptr<Sequence> seq;
     std::vector<int32_t> generated;  // the last one is not in the KV cache yet
     uint64_t rng_state = 0;
+    bool hook_stopped = false;       // on_token returned false
   };
+  static void keep(Running& r, int32_t token);
   int pages_needed(const BatchRequest& r) const;
   int pages_promised() const;  // pages running requests may still take
   float next_uniform(Running& r);
