@@ -11,7 +11,7 @@
 
 #include "engine/cuda/cuda_engine.h"
 #include "engine/cuda/scheduler.h"
-#include "harness/embedded_decode_rules.h"
+#include "engine/decode_rules.h"
 
 namespace harness {
 namespace {
@@ -21,7 +21,7 @@ namespace {
 struct Job {
   std::vector<int32_t> prompt;
   engine::GenerateOptions options;
-  std::optional<DecodeRules> rules;
+  std::optional<engine::DecodeRules> rules;
   bool exclusive = false;  // run alone through engine::generate (see needs_exclusive)
   engine::GenerateOutput out;
   std::string error;

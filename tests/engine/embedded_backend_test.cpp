@@ -5,7 +5,7 @@
 
 #include "engine/model.h"
 #include "harness/embedded_backend.h"
-#include "harness/embedded_decode_rules.h"
+#include "engine/decode_rules.h"
 #include "test_checkpoint.h"
 
 using namespace harness;
@@ -111,13 +111,13 @@ TEST(EmbeddedBackend, AskingForCudaWithoutItSaysWhy) {
 }
 #endif
 
-// DecodeRules (the CUDA path's per-token rules) fed the CPU engine's greedy tokens must end
-// and cut exactly where engine::generate does.
+// DecodeRules driven by a loop of its own (as the CUDA path's scheduler hook drives it)
+// must end and cut exactly where engine::generate does.
 namespace {
 
 engine::GenerateOutput generate_with_rules(engine::Model& m, const std::vector<int32_t>& prompt,
                                            const engine::GenerateOptions& opt) {
-  DecodeRules rules(m.tokenizer, m.config, prompt, opt);
+  engine::DecodeRules rules(m.tokenizer, m.config, prompt, opt);
   if (rules.max_tokens() == 0) return rules.finish();
   auto seq = m.engine->new_sequence();
   std::vector<float> logits = seq->append(prompt);

@@ -1,13 +1,13 @@
-#include "harness/embedded_decode_rules.h"
+#include "engine/decode_rules.h"
 
 #include <algorithm>
 
-namespace harness {
+namespace engine {
 
-DecodeRules::DecodeRules(const engine::Tokenizer& tokenizer, const engine::GemmaConfig& config,
-                         const std::vector<int32_t>& prompt, const engine::GenerateOptions& options)
+DecodeRules::DecodeRules(const Tokenizer& tokenizer, const GemmaConfig& config,
+                         const std::vector<int32_t>& prompt, const GenerateOptions& options)
     : tokenizer_(tokenizer), options_(options) {
-  stops_ = options.stop_token_ids.empty() ? engine::default_stop_tokens(config) : options.stop_token_ids;
+  stops_ = options.stop_token_ids.empty() ? default_stop_tokens(config) : options.stop_token_ids;
   max_tokens_ = static_cast<int>(std::max<int64_t>(
       0, std::min<int64_t>(options.max_tokens, config.max_position_embeddings - static_cast<int64_t>(prompt.size()))));
   // As in generate(): a prompt that ends inside an open thought block has spent budget already.
@@ -22,7 +22,7 @@ DecodeRules::DecodeRules(const engine::Tokenizer& tokenizer, const engine::Gemma
 }
 
 bool DecodeRules::accept(int32_t& token) {
-  if (options_.thinking_budget && thinking_ && think_count_ >= *options_.thinking_budget) {
+  if (think_end_forced()) {
     token = options_.think_end_id;
     ++out_.forced_tokens;
   }
@@ -52,12 +52,16 @@ bool DecodeRules::accept(int32_t& token) {
       return false;
     }
   }
+  if (options_.on_token && !options_.on_token(token)) {
+    out_.finish_reason = "stop";
+    return false;
+  }
   return static_cast<int>(out_.tokens.size()) < max_tokens_;
 }
 
-engine::GenerateOutput DecodeRules::finish() {
+GenerateOutput DecodeRules::finish() {
   if (!text_final_) out_.text = tokenizer_.decode(text_tokens_);
   return out_;
 }
 
-}  // namespace harness
+}  // namespace engine
