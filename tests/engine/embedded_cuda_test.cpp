@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "cpu_backed_cuda_engine.h"
 #include "cuda_test_support.h"
 #include "engine/cuda/cuda_engine.h"
 #include "engine/model.h"
@@ -85,57 +86,11 @@ TEST(EmbeddedCuda, ConcurrentGreedyRequestsMatchTheCpuPath) {
 
 // The batching driver (thread, scheduler, on_token hook, DecodeRules) over a CPU-backed
 // CudaEngine, so it runs without a GPU: concurrent calls give engine::generate's results.
-namespace {
-
-class CpuBackedEngine : public engine::CudaEngine {
- public:
-  explicit CpuBackedEngine(std::unique_ptr<engine::Engine> cpu) : cpu_(std::move(cpu)) {}
-  const engine::GemmaConfig& config() const override { return cpu_->config(); }
-  std::string name() const override { return "cpu-backed"; }
-  std::unique_ptr<engine::Sequence> new_sequence() override { return cpu_->new_sequence(); }
-  std::vector<float> decode(std::span<engine::Sequence* const> seqs, std::span<const int32_t> tokens) override {
-    ++decode_calls;
-    max_batch_seen = std::max(max_batch_seen, static_cast<int>(seqs.size()));
-    std::vector<float> out;
-    for (size_t i = 0; i < seqs.size(); ++i) {
-      auto row = seqs[i]->append(tokens.subspan(i, 1), false);
-      out.insert(out.end(), row.begin(), row.end());
-    }
-    return out;
-  }
-  std::vector<int32_t> decode_select(std::span<engine::Sequence* const> seqs, std::span<const int32_t> tokens, float,
-                                     std::span<const float>) override {
-    std::vector<float> logits = decode(seqs, tokens);
-    const size_t V = config().vocab_size;
-    std::vector<int32_t> out;
-    for (size_t i = 0; i < seqs.size(); ++i)
-      out.push_back(static_cast<int32_t>(std::max_element(logits.begin() + i * V, logits.begin() + (i + 1) * V) -
-                                         (logits.begin() + i * V)));
-    return out;
-  }
-  int32_t append_select(engine::Sequence& seq, std::span<const int32_t> tokens, float, float) override {
-    std::vector<float> l = seq.append(tokens, false);
-    return static_cast<int32_t>(std::max_element(l.begin(), l.end()) - l.begin());
-  }
-  int kv_page_size() const override { return 16; }
-  int kv_pages_total() const override { return 1 << 20; }
-  int kv_pages_free() const override { return 1 << 20; }
-  size_t weight_bytes() const override { return 0; }
-  size_t kv_bytes() const override { return 0; }
-  void synchronize() override {}
-
-  std::atomic<int> decode_calls = 0;
-  int max_batch_seen = 0;
-
- private:
-  std::unique_ptr<engine::Engine> cpu_;
-};
-
-}  // namespace
+using engine_test::CpuBackedEngine;
 
 TEST(EmbeddedCudaDriver, ConcurrentCallsAreBatchedAndMatchGenerate) {
   auto model = engine::load_model(engine_test::checkpoint("tiny"));
-  auto fake = std::make_unique<CpuBackedEngine>(engine::load_cpu_engine(engine_test::checkpoint("tiny")));
+  auto fake = std::make_unique<CpuBackedEngine>(engine::load_cpu_engine(engine_test::checkpoint("tiny")), 1 << 20, 16);
   CpuBackedEngine* fake_ptr = fake.get();
   auto gen = make_batched_generator(std::move(fake), model->tokenizer, 3);
 
