@@ -37,4 +37,8 @@ cp "$punkt_src"/*.txt "$punkt_src"/*.tab "$venv/nltk_data/tokenizers/punkt_tab/e
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 echo "import os; os.environ.setdefault('NLTK_DATA', '$venv/nltk_data')" > "$site/harness_nltk_data.pth"
 echo "$want" > "$stamp"
+# ARC / AIME / HumanEval extraction is omk's code from GitHub, not a package: see OMK_TASKS.md.
+if [[ ! -d "$venv/omk_tasks" ]]; then
+  echo "setup.sh: note: $venv/omk_tasks/ is absent; run.sh needs it for arc_challenge, aime2024 and humaneval(plus) (see scripts/reference/OMK_TASKS.md)" >&2
+fi
 echo "reference venv ready: $venv"

@@ -1,0 +1,57 @@
+"""Divergence classes: why the harness and the reference may disagree on a case. Each class
+is listed in the bench's DIVERGENCES.md as a bullet `- `class-id`: reason`; a divergence
+counts as documented only when classify() names it and that bullet exists."""
+import json
+import os
+import re
+
+DIVERGENCE_FILES = {b: f"benches/{b}/DIVERGENCES.md" for b in
+                    ["gsm8k", "arc_challenge", "gpqa_diamond", "aime2024", "math500", "ifeval", "humaneval"]}
+DIVERGENCE_FILES["humanevalplus"] = "benches/humaneval/DIVERGENCES.md"
+
+LANGUAGE_CHECKS = {"language:response_language", "change_case:english_capital", "change_case:english_lowercase"}
+_IFEVAL_ROWS = {}
+
+
+def documented_classes(bench, repo):
+    path = os.path.join(repo, DIVERGENCE_FILES[bench])
+    if not os.path.exists(path):
+        return set()
+    with open(path, encoding="utf-8") as f:
+        return set(re.findall(r"^- `([a-z0-9]+(?:-[a-z0-9]+)+)`", f.read(), re.M))
+
+
+def ifeval_row(doc_id):
+    if not _IFEVAL_ROWS:
+        data = os.environ.get("HARNESS_DATA_DIR", "")
+        with open(os.path.join(data, "ifeval/input_data.jsonl"), encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                _IFEVAL_ROWS[str(row["key"])] = row
+    return _IFEVAL_ROWS[doc_id]
+
+
+def classify_ifeval(case, ref, har):
+    row = ifeval_row(case["doc_id"])
+    ins = har.get("details", {}).get("instructions", [])
+    differ = set()
+    for i, iid in enumerate(row["instruction_id_list"]):
+        rs = ref["metrics"]["inst_level_strict_acc,none"][i]
+        rl = ref["metrics"]["inst_level_loose_acc,none"][i]
+        if i >= len(ins) or ins[i]["strict"] != rs or ins[i]["loose"] != rl:
+            kw = row["kwargs"][i]
+            if iid == "keywords:letter_frequency" and not re.fullmatch(r"[A-Za-z]", kw.get("letter", "")):
+                differ.add("letter-frequency-random-letter")
+            elif iid in LANGUAGE_CHECKS:
+                differ.add("language-detector-cld2")
+            else:
+                differ.add(None)
+    if not differ or None in differ:
+        return None
+    return sorted(differ)[0]  # every class named here is documented on its own
+
+
+def classify(bench, case, ref, har, differing):
+    if bench == "ifeval":
+        return classify_ifeval(case, ref, har)
+    return None
