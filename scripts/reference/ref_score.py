@@ -49,12 +49,13 @@ def filter_ensembles(config):
     return out
 
 
-def apply_ensemble(ens, response, doc):
-    # FilterEnsemble.apply does exactly this over Instance objects.
-    resps = [[response]]
+def apply_ensemble(ens, responses, docs):
+    # FilterEnsemble.apply does exactly this over the Instance objects of the whole task
+    # (one apply call for every doc: MultiChoiceRegexFilter builds its tables per call).
+    resps = [[r] for r in responses]
     for f in ens.filters:
-        resps = f().apply(resps, [doc])
-    return list(resps)[0]
+        resps = f().apply(resps, docs)
+    return list(resps)  # take_first, the last step, leaves one string per doc
 
 
 def exact_match_scorer(config):
@@ -69,15 +70,13 @@ def exact_match_scorer(config):
 def score_filtered(config, headline, rows, doc_of, gold_of):
     ensembles = filter_ensembles(config)
     em = exact_match_scorer(config)
+    docs = [doc_of(r["doc_id"]) for r in rows]
+    filtered = {name: apply_ensemble(ens, [r["response"] for r in rows], docs) for name, ens in ensembles}
     out = []
-    for r in rows:
-        doc = doc_of(r["doc_id"])
-        metrics, extracted = {}, {}
-        for name, ens in ensembles:
-            pred = apply_ensemble(ens, r["response"], doc)
-            extracted[name] = pred
-            metrics["exact_match," + name] = float(em(pred, gold_of(doc)))
-        out.append({"case": r["case"], "score": metrics[headline], "metrics": metrics, "extracted": extracted[headline.split(",")[1]]})
+    for i, r in enumerate(rows):
+        metrics = {"exact_match," + name: float(em(preds[i], gold_of(docs[i]))) for name, preds in filtered.items()}
+        out.append({"case": r["case"], "score": metrics[headline], "metrics": metrics,
+                    "extracted": filtered[headline.split(",")[1]][i]})
     return out
 
 

@@ -44,6 +44,20 @@ reference_step() {  # bench out
   echo "$key" > "$out/reference.key"
 }
 
+# Harness verdicts are reused while the corpus and the harness binary are unchanged (the
+# code benches take minutes: every program runs in the sandbox).
+harness_step() {  # bench out
+  local bench="$1" out="$2" key
+  key="$(cat "$out/corpus.jsonl" "$harness" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$out/harness.jsonl" && "$(cat "$out/harness.key" 2>/dev/null)" == "$key" ]]; then
+    echo "  harness verdicts cached"
+    return
+  fi
+  "$harness" score "$bench" --responses "$out/corpus.jsonl" --data-dir "$data" --threads "$workers" \
+    > "$out/harness.jsonl" 2> "$out/harness.err" || { cat "$out/harness.err" >&2; exit 1; }
+  echo "$key" > "$out/harness.key"
+}
+
 run_bench() {
   local bench="$1" out="$cache/$1" t0=$SECONDS
   mkdir -p "$out"
@@ -57,8 +71,7 @@ run_bench() {
   else
     "$py" "$here/gen_corpus.py" "$bench" "$data" "$out"
     reference_step "$bench" "$out"
-    "$harness" score "$bench" --responses "$out/corpus.jsonl" --data-dir "$data" --threads "$workers" \
-      > "$out/harness.jsonl" 2> "$out/harness.err" || { cat "$out/harness.err" >&2; exit 1; }
+    harness_step "$bench" "$out"
     "$py" "$here/compare.py" "$bench" "$out" "$fixtures" "$repo"
   fi
   echo "  $((SECONDS - t0)) s"
