@@ -51,7 +51,48 @@ def classify_ifeval(case, ref, har):
     return sorted(differ)[0]  # every class named here is documented on its own
 
 
+_MATH500_GOLD = {}
+
+
+def math500_reference_again(case):
+    """math-verify's verdict computed a second time (this process, one case at a time)."""
+    from math_verify import parse, verify
+    if not _MATH500_GOLD:
+        data = os.environ.get("HARNESS_DATA_DIR", "")
+        with open(os.path.join(data, "math500/test.jsonl"), encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                _MATH500_GOLD[row["unique_id"]] = row["solution"]
+    return 1.0 if verify(gold=parse(_MATH500_GOLD[case["doc_id"]]), target=parse(case["response"])) else 0.0
+
+
+def classify_math500(case, ref, har):
+    r = case["response"]
+    if "\\left\\left" in r or "\\right\\right" in r:
+        return "math500-doubled-left-right"
+    if re.search(r"=[^=$]*=[^$]*\\in\b", r):
+        return "math500-relation-chain-with-in"
+    # math-verify's 5 s limits are wall-clock signal alarms: on a loaded machine a parse or
+    # verify can time out in one run and not in the next.
+    if math500_reference_again(case) == float(har["metrics"]["math_verify,none"]):
+        return "math500-reference-timeout-under-load"
+    return None
+
+
+def classify_code(case, ref, har):
+    d = har.get("details", {})
+    # The reference's 3.0 s is wall-clock time on whatever machine runs it; the harness scales
+    # its limit by the measured machine speed (benches.md §7: give the fast-machine verdict).
+    if ref.get("result") == "timed out" and d.get("status") == "passed" and float(d.get("cpu_s", 99)) < 3.0:
+        return "humaneval-reference-wall-clock-timeout"
+    return None
+
+
 def classify(bench, case, ref, har, differing):
+    if bench in ("humaneval", "humanevalplus"):
+        return classify_code(case, ref, har)
     if bench == "ifeval":
         return classify_ifeval(case, ref, har)
+    if bench == "math500":
+        return classify_math500(case, ref, har)
     return None
