@@ -354,6 +354,18 @@ bool symbols_equal(const MathValue& g, const MathValue& p) {
     std::string b = p.symbol_name.size() > 1 ? lower(p.symbol_name) : p.symbol_name;
     return a == b;
   }
+  // sympy_compare_symbols ends with str(gold) == str(pred): \text{350} is Symbol('350'),
+  // equal to the Integer 350; \text{9/256} equals Rational(9, 256). Only atomic integers and
+  // rationals print the same in SymPy and GiNaC, and a Symbol name holds no spaces, so
+  // nothing else can match.
+  const MathValue& sym = g.symbol_name.empty() ? p : g;
+  const MathValue& other = g.symbol_name.empty() ? g : p;
+  if (other.kind == K::Expr && !other.is_percent && GiNaC::is_a<GiNaC::numeric>(other.expr) &&
+      (other.number == NumberKind::Integer || other.number == NumberKind::Rational)) {
+    std::ostringstream printed;
+    printed << other.expr;
+    return printed.str() == sym.symbol_name;
+  }
   return false;
 }
 

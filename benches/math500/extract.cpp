@@ -172,6 +172,8 @@ AnswerCandidate expr_candidate(const RawMatch& m, std::string_view text) {
     std::string fraction = decimal != nullptr ? std::string(span(decimal)) : std::string();
     std::replace(fraction.begin(), fraction.end(), ',', '.');
     c.matched = digits + fraction;
+    c.number_raises = std::any_of(c.matched.begin(), c.matched.end(),
+                                  [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
     c.text = percent != nullptr ? c.matched + "%" : c.matched;
     c.value_start = integer != nullptr ? integer->begin : decimal->begin;
     c.value_end = decimal != nullptr ? decimal->end : integer->end;

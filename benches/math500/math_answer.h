@@ -43,6 +43,9 @@ struct AnswerCandidate {
   // number/expression (Expr). math-verify 0.9 skips an Expr candidate whose value span
   // overlaps the first-environment span of a Latex candidate that failed to convert.
   size_t value_start = 0, value_end = 0;
+  // Expr only: the number has a non-ASCII digit (Python's \d took it). math-verify hands it
+  // to SymPy's Number(), whose SympifyError is not caught per candidate: parse() returns [].
+  bool number_raises = false;
 };
 
 // Every candidate of the text, grouped by ascending priority; inside a group ordered

@@ -70,8 +70,16 @@ def classify_math500(case, ref, har):
     r = case["response"]
     if "\\left\\left" in r or "\\right\\right" in r:
         return "math500-doubled-left-right"
-    if re.search(r"=[^=$]*=[^$]*\\in\b", r):
-        return "math500-relation-chain-with-in"
+    if re.search(r"\\text\{[^}]*(\\|π)", r) and ref["score"] == 1.0:
+        return "math500-latex-inside-text"
+    if re.search(r"=[^=$\n]*=|= *[a-z] *\\in", r) and ref["score"] == 0.0:
+        return "math500-relation-chain"
+    if re.search(r"\\mbox\{[^}]*\}\^\d\\%", r):
+        return "math500-unit-then-percent"
+    if any(ch in r for ch in "\u2028\u2029\x85\xa0\u2009\ufeff\u3000\u200b"):
+        return "math500-unicode-space"
+    if re.search(r"\[[^\]]*\]\[", r):
+        return "math500-bracket-juxtaposition"
     # math-verify's 5 s limits are wall-clock signal alarms: on a loaded machine a parse or
     # verify can time out in one run and not in the next.
     if math500_reference_again(case) == float(har["metrics"]["math_verify,none"]):
@@ -83,8 +91,13 @@ def classify_code(case, ref, har):
     d = har.get("details", {})
     # The reference's 3.0 s is wall-clock time on whatever machine runs it; the harness scales
     # its limit by the measured machine speed (benches.md §7: give the fast-machine verdict).
-    if ref.get("result") == "timed out" and d.get("status") == "passed" and float(d.get("cpu_s", 99)) < 3.0:
+    if ref.get("result") == "timed out" and d.get("status") == "passed" and \
+            float(d.get("cpu_s", 1e9)) <= float(d.get("cpu_budget_s", 0)):
         return "humaneval-reference-wall-clock-timeout"
+    # HE+ tests compare outputs through numpy; the sandbox has Debian's numpy 1.24, the
+    # reference virtualenv numpy 2.x, which treat some non-numeric outputs differently.
+    if ref.get("result") == "passed" and "ufunc" in str(d.get("reason", "")):
+        return "humanevalplus-numpy-version"
     return None
 
 

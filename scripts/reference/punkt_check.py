@@ -53,20 +53,36 @@ def compare(out, fixture_dir):
     ref = read_jsonl(os.path.join(out, "reference.jsonl"))
     har = read_jsonl(os.path.join(out, "harness.jsonl"))
     assert len(rows) == len(ref) == len(har), "punkt: corpus, reference and harness line counts differ"
-    agree, divs = 0, []
+    from documented import DIVERGENCE_FILES, documented_classes  # noqa: E402
+    known = documented_classes("ifeval", os.path.join(os.path.dirname(__file__), "..", ".."))
+    assert DIVERGENCE_FILES["ifeval"]
+    agree, divs, documented, classes = 0, [], 0, {}
     for c, r, h in zip(rows, ref, har):
         if r["sentences"] == h["sentences"]:
             agree += 1
-        else:
-            divs.append({"case": c["case"], "text": c["text"], "sentences": r["sentences"], "harness": h["sentences"]})
+            continue
+        # NLTK 3.9+ Punkt treats curly quotes and guillemets as sentence punctuation; the
+        # port follows NLTK 3.8's regexes.
+        cls = "punkt-unicode-quotes" if any(q in c["text"] for q in "“”‘’«»") else None
+        if cls in known:
+            documented += 1
+        classes[str(cls)] = classes.get(str(cls), 0) + 1
+        divs.append({"case": c["case"], "text": c["text"], "sentences": r["sentences"], "harness": h["sentences"],
+                     "class": cls})
     write_jsonl(os.path.join(out, "divergences.jsonl"), divs)
-    result = {"bench": "punkt", "cases": len(rows), "agree": agree, "diverge": len(divs), "documented": 0, "classes": {}}
+    result = {"bench": "punkt", "cases": len(rows), "agree": agree, "diverge": len(divs), "documented": documented,
+              "classes": classes}
     with open(os.path.join(out, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
     rng = random.Random("fixture-punkt")
-    sample = [{"text": c["text"], "sentences": r["sentences"]} for c, r in zip(rows, ref) if len(c["text"]) <= 3000]
-    write_jsonl(os.path.join(fixture_dir, "punkt.jsonl"), rng.sample(sample, min(400, len(sample))))
-    print(f"punkt cases={len(rows)} agree={agree} diverge={len(divs)}")
+    diverging = {d["case"] for d in divs}
+    sample = [{"text": c["text"], "sentences": r["sentences"]} for c, r in zip(rows, ref)
+              if len(c["text"]) <= 3000 and c["case"] not in diverging]
+    picked = rng.sample(sample, min(400, len(sample)))
+    picked += [{"text": d["text"], "sentences": d["sentences"], "divergence": d["class"], "harness": d["harness"]}
+               for d in divs if d["class"] in known and len(d["text"]) <= 3000][:40]
+    write_jsonl(os.path.join(fixture_dir, "punkt.jsonl"), picked)
+    print(f"punkt cases={len(rows)} agree={agree} diverge={len(divs)} documented={documented} {classes}")
 
 
 if __name__ == "__main__":

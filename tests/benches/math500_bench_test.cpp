@@ -46,6 +46,34 @@ TEST(Math500Bench, ScoreFillsVerdict) {
   EXPECT_EQ(empty.extracted, "");
 }
 
+// Found by scripts/reference/run.sh math500 (issue #15), verdicts of math-verify 0.8.0:
+// \text{350} parses to Symbol('350'), and sympy_compare_symbols ends with
+// str(gold) == str(pred), so it equals the Integer 350 (and \text{9/256} equals 9/256).
+TEST(Math500Bench, TextWrappedNumberEqualsThePrintedNumber) {
+  auto bench = m5::make_bench();
+  hb::Problem p = problem_with_solution("So $\\boxed{350}$.");
+  EXPECT_EQ(bench->score(p, "\\boxed{\\text{350}}", {}).score, 1.0);
+  EXPECT_EQ(bench->score(p, "\\boxed{\\text{3 5 0}}", {}).score, 1.0);
+  EXPECT_EQ(bench->score(p, "\\boxed{\\text{351}}", {}).score, 0.0);
+  EXPECT_EQ(bench->score(p, "\\boxed{\\text{350.0}}", {}).score, 0.0);
+  EXPECT_EQ(bench->score(p, "\\boxed{\\text{1,000}}", {}).score, 0.0);
+  hb::Problem q = problem_with_solution("So $\\boxed{\\frac{9}{256}}$.");
+  EXPECT_EQ(bench->score(q, "\\boxed{\\text{9/256}}", {}).score, 1.0);
+  hb::Problem r = problem_with_solution("So $\\boxed{-256}$.");
+  EXPECT_EQ(bench->score(r, "\\boxed{\\text{-256}}", {}).score, 1.0);
+}
+
+// Found by scripts/reference/run.sh math500: a number with a non-ASCII digit (Python's \d
+// takes "３") reaches SymPy's Number(), whose error ends parse() with []; the "3" of
+// "Step 3" further left is never tried.
+TEST(Math500Bench, NonAsciiDigitNumberEndsTheParse) {
+  auto bench = m5::make_bench();
+  hb::Problem p = problem_with_solution("So $\\boxed{3}$.");
+  EXPECT_EQ(bench->score(p, "Step 3: answer.\n\\[ ３ \\]", {}).score, 0.0);
+  EXPECT_EQ(bench->score(p, "We have 3 apples. $３$", {}).score, 0.0);
+  EXPECT_EQ(bench->score(p, "We have 3 apples. $3$", {}).score, 1.0);
+}
+
 TEST(Math500Bench, PathologicalAnswerEndsQuicklyAsTimeout) {
   auto bench = m5::make_bench();
   hb::Problem p = problem_with_solution("The answer is $\\boxed{65536}$.");
