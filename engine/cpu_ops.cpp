@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 namespace engine::cpu {
@@ -17,6 +18,33 @@ void rmsnorm(float* out, const float* x, const float* w, int n, float eps) {
 void matvec(float* out, const float* W, const float* x, int out_dim, int in_dim) {
   for (int o = 0; o < out_dim; ++o) {
     const float* row = W + static_cast<size_t>(o) * in_dim;
+    float acc = 0;
+    for (int i = 0; i < in_dim; ++i) acc += row[i] * x[i];
+    out[o] = acc;
+  }
+}
+
+void matvec(float* out, const Tensor& W, size_t first_row, const float* x, int out_dim, int in_dim) {
+  if (W.dtype() == DType::F32 && !W.is_mapped()) {
+    matvec(out, W.f32() + first_row * in_dim, x, out_dim, in_dim);
+    return;
+  }
+  if (W.dtype() == DType::BF16) {
+    for (int o = 0; o < out_dim; ++o) {
+      const uint8_t* row = W.bytes() + ((first_row + o) * static_cast<size_t>(in_dim)) * 2;
+      float acc = 0;
+      for (int i = 0; i < in_dim; ++i) {
+        uint16_t v;
+        std::memcpy(&v, row + 2 * i, 2);
+        acc += bf16_to_f32(v) * x[i];
+      }
+      out[o] = acc;
+    }
+    return;
+  }
+  std::vector<float> row(in_dim);
+  for (int o = 0; o < out_dim; ++o) {
+    W.to_f32((first_row + o) * static_cast<size_t>(in_dim), in_dim, row.data());
     float acc = 0;
     for (int i = 0; i < in_dim; ++i) acc += row[i] * x[i];
     out[o] = acc;

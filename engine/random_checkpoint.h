@@ -15,6 +15,8 @@ namespace engine {
 
 // "tiny" (8 experts, top-2), "tiny-128e" and "tiny-98e" (top-8): hidden 64, 4 layers
 // (3 sliding with window 8, then 1 full), head dims 16/32, the tiny tokenizer's vocab.
+// "mid": the 26B-A4B layer shapes (hidden 2816, head dims 256/512, k_eq_v, 704-wide experts,
+// top-8) with 2 layers and 16 experts, ~620 MB — for load-memory checks, not for tests.
 // Throws EngineError for other names.
 GemmaConfig tiny_config(const std::string& shape);
 

@@ -162,7 +162,7 @@ TEST(CpuForward, LayerScalarAndMoeAffectOutput) {
   auto a = make_cpu_engine(l.config, scaled)->new_sequence()->append(tokens);
   EXPECT_GT(max_abs_diff(base.data(), a.data(), base.size()), 1e-3f);
   Weights no_experts = l.weights;
-  for (auto& layer : no_experts.layers) std::fill(layer.experts_down.begin(), layer.experts_down.end(), 0.0f);
+  for (auto& layer : no_experts.layers) layer.experts_down = Tensor(std::vector<float>(layer.experts_down.size(), 0.0f));
   auto b = make_cpu_engine(l.config, no_experts)->new_sequence()->append(tokens);
   EXPECT_GT(max_abs_diff(base.data(), b.data(), base.size()), 1e-3f);
 }
@@ -229,15 +229,15 @@ TEST(CpuForward, GroupedQueryAttentionUsesRepeatKvLayout) {
     for (int layer = 0; layer < c.num_layers; ++layer) {
       int hd = c.layer_head_dim(layer), nkv = c.layer_kv_heads(layer), group = c.num_heads / nkv;
       for (Tensor LayerWeights::*field : {&LayerWeights::k_proj, &LayerWeights::v_proj}) {
-        const Tensor& src = l.weights.layers[layer].*field;
-        if (src.empty()) continue;
-        Tensor dst;
+        const Tensor& tensor = l.weights.layers[layer].*field;
+        if (tensor.empty()) continue;
+        std::vector<float> src = tensor.to_vector(), dst;
         for (int i = 0; i < c.num_heads; ++i) {
           int j = interleaved ? i % nkv : i / group;
           dst.insert(dst.end(), src.begin() + static_cast<size_t>(j) * hd * c.hidden_size,
                      src.begin() + static_cast<size_t>(j + 1) * hd * c.hidden_size);
         }
-        e.weights.layers[layer].*field = dst;
+        e.weights.layers[layer].*field = Tensor(std::move(dst));
       }
     }
     return e;
