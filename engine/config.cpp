@@ -58,7 +58,8 @@ RopeParams parse_rope(const Reader& r, const json& p, const std::string& field) 
   }
   rope.theta = p.value("rope_theta", 10000.0);
   rope.partial_rotary_factor = p.value("partial_rotary_factor", 1.0);
-  rope.factor = p.value("factor", 1.0);
+  // HF divides inv_freq by "factor" only in the proportional type; the default type ignores it.
+  if (rope.proportional) rope.factor = p.value("factor", 1.0);
   return rope;
 }
 

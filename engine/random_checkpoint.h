@@ -1,7 +1,7 @@
 // Tiny random Gemma 4 checkpoints in the exact HF layout (config.json, model.safetensors,
 // tokenizer.json, tokenizer_config.json), deterministic from a seed on every platform.
-// Tests and `harness generate --engine` use them; tests/engine/make_reference_logits.py
-// loads the same files into transformers.
+// Tests and `harness generate --engine` use them; transformers loads the same files (the
+// forward pass itself is judged on scripts/reference/engine_fixtures.py's checkpoints).
 #pragma once
 
 #include <cstdint>
