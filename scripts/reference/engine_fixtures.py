@@ -5,7 +5,6 @@ Runs in the reference venv (scripts/reference/setup.sh; transformers with Gemma 
 
     $HARNESS_REFERENCE_VENV/bin/python scripts/reference/engine_fixtures.py
         [--out tests/engine/fixtures/gemma4_ref] [--only NAME ...]
-    $HARNESS_REFERENCE_VENV/bin/python scripts/reference/engine_fixtures.py --peers DIR
 
 Each fixture is built from a config dict below: transformers makes the model, every weight is
 redrawn (norm weights, router scales and layer scalars away from 1, so a mistake in how the
@@ -16,10 +15,6 @@ fp32 (so the reference sees exactly the stored bf16/fp32 values) to compute
   - 64 greedy tokens after the prompt (full recompute per step, argmax over softcapped logits),
 both written to reference.json beside the weights. tests/engine/forward_test.cpp
 (CpuForward.MatchesTransformersReferenceLogits) reads these files; CI needs no Python.
-
---peers DIR writes one checkpoint with Gemma 4's real vocabulary size (262144) and head dims a
-serving engine accepts (64/128), not committed (~70 MB), for comparing llama.cpp / vLLM with
-the embedded engine; its reference.json holds greedy tokens under fp32 and bf16 compute.
 """
 import argparse
 import json
@@ -84,16 +79,6 @@ FIXTURES = {
                       "full_attention": {"rope_type": "proportional", "partial_rotary_factor": 0.25,
                                          "rope_theta": 1000000.0}})),
 }
-
-PEERS = dict(
-    architecture="Gemma4ForConditionalGeneration", dtype="bfloat16", prompt_len=24, seed=5,
-    text=dict(vocab_size=262144, hidden_size=128, intermediate_size=256, num_hidden_layers=6,
-              num_attention_heads=4, num_key_value_heads=2, num_global_key_value_heads=1,
-              head_dim=64, global_head_dim=128, attention_k_eq_v=True,
-              enable_moe_block=True, num_experts=8, top_k_experts=2, moe_intermediate_size=64,
-              sliding_window=16, final_logit_softcapping=30.0, max_position_embeddings=8192,
-              eos_token_id=[1, 106],
-              layer_types=["sliding_attention"] * 5 + ["full_attention"]))
 
 COMMON_TEXT = dict(hidden_size_per_layer_input=0, num_kv_shared_layers=0, use_double_wide_mlp=False,
                    hidden_activation="gelu_pytorch_tanh", rms_norm_eps=1e-6, max_position_embeddings=4096,
@@ -162,8 +147,8 @@ def greedy(model, ids, steps):
     return out, margin
 
 
-def make(name, spec, out_dir, for_peers=False):
-    folder = os.path.join(out_dir, name) if not for_peers else out_dir
+def make(name, spec, out_dir):
+    folder = os.path.join(out_dir, name)
     if os.path.isdir(folder):
         shutil.rmtree(folder)
     torch.manual_seed(spec["seed"])
@@ -188,19 +173,15 @@ def make(name, spec, out_dir, for_peers=False):
     tokens, margin = greedy(ref, ids, GREEDY_TOKENS)
     record["greedy_tokens"] = tokens
     record["greedy_min_top2_gap"] = round(margin, 6)
-    if not for_peers:
-        logits = logits_of(ref, ids)
-        with open(os.path.join(folder, "prefill_logits.f32"), "wb") as f:
-            f.write(struct.pack(f"<{logits.numel()}f", *logits.flatten().tolist()))
-        record["prefill_logits"] = {"file": "prefill_logits.f32", "rows": len(ids), "vocab": text_cfg.vocab_size,
-                                    "max_abs": round(float(logits.abs().max()), 4)}
-        # A greedy step whose top two logits are closer than the comparison tolerance could
-        # flip on rounding alone; such a fixture would test luck, so it is refused.
-        if margin < 1e-3:
-            raise SystemExit(f"{name}: greedy top-2 gap {margin:.2e} is too small; pick another seed")
-    else:
-        bf16 = load_back(folder, spec["architecture"], torch.bfloat16)
-        record["greedy_tokens_bf16_compute"], _ = greedy(bf16, ids, GREEDY_TOKENS)
+    logits = logits_of(ref, ids)
+    with open(os.path.join(folder, "prefill_logits.f32"), "wb") as f:
+        f.write(struct.pack(f"<{logits.numel()}f", *logits.flatten().tolist()))
+    record["prefill_logits"] = {"file": "prefill_logits.f32", "rows": len(ids), "vocab": text_cfg.vocab_size,
+                                "max_abs": round(float(logits.abs().max()), 4)}
+    # A greedy step whose top two logits are closer than the comparison tolerance could
+    # flip on rounding alone; such a fixture would test luck, so it is refused.
+    if margin < 1e-3:
+        raise SystemExit(f"{name}: greedy top-2 gap {margin:.2e} is too small; pick another seed")
     with open(os.path.join(folder, "reference.json"), "w") as f:
         json.dump(record, f, indent=1)
         f.write("\n")
@@ -213,12 +194,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--out", default=os.path.join(here, "..", "..", "tests", "engine", "fixtures", "gemma4_ref"))
     ap.add_argument("--only", nargs="*", help="fixture names (default: all)")
-    ap.add_argument("--peers", metavar="DIR", help="write the vocab-262144 checkpoint for serving engines instead")
     args = ap.parse_args()
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
-    if args.peers:
-        make("peers", PEERS, args.peers, for_peers=True)
-        return
     os.makedirs(args.out, exist_ok=True)
     for name, spec in FIXTURES.items():
         if not args.only or name in args.only:
