@@ -16,8 +16,13 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 peak_rss_kb() {  # DIR → peak RSS in KiB of one greedy 16-token chat turn
-  /usr/bin/time -v "$build/bin/harness" generate --engine "$1" --prompt "What is 2+2?" --max-tokens 16 \
-    >"$work/out.txt" 2>"$work/time.txt"
+  if ! /usr/bin/time -v "$build/bin/harness" generate --engine "$1" --prompt "What is 2+2?" --max-tokens 16 \
+      >"$work/out.txt" 2>"$work/time.txt"; then
+    echo "engine_load_rss.sh: harness generate failed on $1:" >&2
+    cat "$work/time.txt" >&2
+    exit 1
+  fi
+  grep -q "generated" "$work/time.txt" || { echo "engine_load_rss.sh: no generation report from harness" >&2; exit 1; }
   awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt"
 }
 
