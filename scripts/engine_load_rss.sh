@@ -22,7 +22,7 @@ peak_rss_kb() {  # DIR → peak RSS in KiB of one greedy 16-token chat turn
     cat "$work/time.txt" >&2
     exit 1
   fi
-  grep -q "generated" "$work/time.txt" || { echo "engine_load_rss.sh: no generation report from harness" >&2; exit 1; }
+  grep "generated" "$work/time.txt" >&2 || { echo "engine_load_rss.sh: no generation report from harness" >&2; exit 1; }
   awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt"
 }
 
