@@ -115,7 +115,7 @@ TEST(DaemonSecurity, TheTokenIsCheckedBeforeTheBodyIsRead) {
   ASSERT_NE(d.port, 0) << d.log();
   // Headers announcing a body that never comes: the answer must not wait for it (the
   // request timeout is 30 s; the exchange gives up after 5).
-  for (const std::string auth : {std::string(""), "Authorization: Bearer wrong-token-wrong-token\r\n"}) {
+  for (const std::string auth : {std::string(""), std::string("Authorization: Bearer wrong-token-wrong-token\r\n")}) {
     const std::string raw = "POST /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
                             "Content-Type: application/json\r\nContent-Length: 900000\r\n\r\n";
     auto a = http_exchange(d.port, raw, 5);
@@ -162,12 +162,13 @@ TEST(DaemonSecurity, SuiteTemplateNamesCannotLeaveTheTemplatesDir) {
   FakeOpenAIServer server;
   server.set_responder(gsm8k_three_of_four_responder());
   // A valid template outside the templates dir, and a suite that climbs out to it.
-  fs::create_directories(dir / "templates" / "suites");
-  fs::create_directories(dir / "outside");
-  fs::copy_file(fixtures_dir() + "/templates/gsm8k_fixture.yaml", dir / "outside" / "gsm8k_fixture.yaml");
-  std::ofstream(dir / "templates" / "suites" / "climb.yaml")
+  const fs::path root = dir / "";
+  fs::create_directories(root / "templates" / "suites");
+  fs::create_directories(root / "outside");
+  fs::copy_file(fixtures_dir() + "/templates/gsm8k_fixture.yaml", root / "outside" / "gsm8k_fixture.yaml");
+  std::ofstream(root / "templates" / "suites" / "climb.yaml")
       << "name: climb\ndescription: leaves the templates dir\ntemplates: [\"../outside/gsm8k_fixture\"]\n";
-  Daemon d({"--store", dir / "d.db", "--data-dir", fixtures_dir() + "/data", "--templates-dir", dir / "templates"}, dir);
+  Daemon d({"--store", dir / "d.db", "--data-dir", fixtures_dir() + "/data", "--templates-dir", (root / "templates").string()}, dir);
   ASSERT_NE(d.port, 0) << d.log();
   auto body = nlohmann::json::parse(run_body(server.base_url() + "/v1"));
   body["targets"] = {"climb"};
@@ -196,35 +197,36 @@ TEST(DaemonSecurity, TaskIdsFileOfAStoredTemplateCannotLeaveTheDataDir) {
 
 TEST(DaemonSecurity, AQueuedEngineRunLoadsItsModelOnlyWhenItStarts) {
   TempDir dir;
-  fs::create_directories(dir / "data");
-  fs::copy(fixtures_dir() + "/data", dir / "data", fs::copy_options::recursive);
-  engine::write_random_checkpoint(dir / "data" / "tiny", "tiny", 1);
+  const fs::path data = dir / "data", tiny = data / "tiny";
+  fs::create_directories(data);
+  fs::copy(fixtures_dir() + "/data", data, fs::copy_options::recursive);
+  engine::write_random_checkpoint(tiny.string(), "tiny", 1);
   FakeOpenAIServer server;
   server.set_responder(gsm8k_three_of_four_responder());
   server.set_delay_ms(100);
   const std::string db = dir / "d.db";
-  Daemon d(serve_args(db, dir / "data"), dir);
+  Daemon d(serve_args(db, data.string()), dir);
   ASSERT_NE(d.port, 0) << d.log();
 
   // Run 1 holds the only executor; run 2 (engine) waits in the queue.
   auto first = http(d.port, "POST", "/api/runs", fixture_run_body(server.base_url(), 1));
   ASSERT_EQ(first.status, 202) << first.body;
   auto engine_body = nlohmann::json{{"targets", {"gsm8k_fixture"}}, {"variant", "tiny"},
-                                    {"engine", (dir / "data" / "tiny").string()}, {"limit", 1}};
+                                    {"engine", tiny.string()}, {"limit", 1}};
   auto second = http(d.port, "POST", "/api/runs", engine_body.dump());
   ASSERT_EQ(second.status, 202) << second.body;
   const int64_t id = second.json()["run_id"];
   EXPECT_EQ(http(d.port, "GET", "/api/runs/" + std::to_string(id)).json()["status"], "queued");
   // While it waits the model goes away: a run that had loaded it at submission would still
   // finish; one that loads it at start fails, naming the missing file.
-  fs::remove(dir / "data" / "tiny" / "model.safetensors");
+  fs::remove(tiny / "model.safetensors");
   EXPECT_EQ(http(d.port, "POST", "/api/runs/1/cancel").status, 202);
   EXPECT_EQ(status_at_end(d, id), "failed");
   auto report = http(d.port, "GET", "/api/runs/" + std::to_string(id)).json();
   EXPECT_NE(report.value("error", "").find("model.safetensors"), std::string::npos) << report.dump();
 
   // Restored, a queued engine run starts, loads the model and stores its fingerprint then.
-  engine::write_random_checkpoint(dir / "data" / "tiny", "tiny", 1);
+  engine::write_random_checkpoint(tiny.string(), "tiny", 1);
   auto third = http(d.port, "POST", "/api/runs", engine_body.dump());
   ASSERT_EQ(third.status, 202) << third.body;
   const int64_t id3 = third.json()["run_id"];
