@@ -157,6 +157,31 @@ TEST(DaemonSecurity, RequestTimeoutAndConcurrencyAreBounded) {
   EXPECT_NE(error_of(resumed).find("--max-run-concurrency"), std::string::npos) << resumed.body;
 }
 
+TEST(DaemonSecurity, AnEndlessReplyFailsItsSampleWithAClearErrorInsteadOfFillingMemory) {
+  TempDir dir;
+  FakeOpenAIServer server;
+  server.set_responder(gsm8k_three_of_four_responder());
+  server.push_fault(endless_body());  // the first chat request of the run
+  const std::string db = dir / "d.db";
+  Daemon d(serve_args(db), dir, {"HARNESS_MAX_REPLY_MB=1"});
+  ASSERT_NE(d.port, 0) << d.log();
+  auto a = http(d.port, "POST", "/api/runs", run_body(server.base_url() + "/v1"));
+  ASSERT_EQ(a.status, 202) << a.body;
+  const int64_t id = a.json()["run_id"];
+  EXPECT_EQ(status_at_end(d, id), "incomplete") << d.log();
+  auto samples = run_samples(db, id);
+  ASSERT_EQ(samples.size(), 4u);
+  int failed = 0;
+  for (const auto& s : samples) {
+    if (s.status != "failed") continue;
+    ++failed;
+    EXPECT_NE(s.error.find("reply too large"), std::string::npos) << s.error;
+    EXPECT_NE(s.error.find(std::to_string(1 << 20)), std::string::npos) << s.error;
+    EXPECT_LE(s.response_raw.size(), 4096u);
+  }
+  EXPECT_EQ(failed, 1);
+}
+
 TEST(DaemonSecurity, SuiteTemplateNamesCannotLeaveTheTemplatesDir) {
   TempDir dir;
   FakeOpenAIServer server;
