@@ -121,6 +121,7 @@ int64_t RunQueue::submit(NewRunRequest request) {
   entry.state = state_for(run_id, "queued");
   entry.fresh = true;
   entry.overrides = overrides_for(0);
+  entry.overrides.fresh = true;
   queued_[run_id] = std::move(entry);
   wake_.notify_one();
   return run_id;

@@ -156,8 +156,9 @@ PreparedRun prepare_resume(store::Store& store, int64_t run_id, const ResumeOver
   std::vector<store::BenchRunRecord> bench_runs;
   for (const auto& br : store.bench_runs(run_id)) {
     if (br.status == "skipped") {  // its bench or data was missing when the run started
-      log << "not resuming " << br.template_name << ": it was skipped when run " << run_id
-          << " started; start a new run for it\n";
+      if (!overrides.fresh)
+        log << "not resuming " << br.template_name << ": it was skipped when run " << run_id
+            << " started; start a new run for it\n";
       run.has_skipped = true;
       continue;
     }

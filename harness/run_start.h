@@ -57,6 +57,7 @@ struct ResumeOverrides {
   // Last word on the stored configuration before the backend is built (the daemon's
   // endpoint policy and bounds); may throw CommandError.
   std::function<void(RunConfig&)> adjust;
+  bool fresh = false;  // recorded just now by the daemon: skipped templates were reported then
 };
 
 // Rebuilds a stored run's backend and plans; the dataset of every bench must still have
