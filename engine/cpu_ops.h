@@ -30,7 +30,9 @@ std::vector<float> rope_inv_freq(const RopeParams& rope, int head_dim);
 void apply_rope(float* x, int head_dim, const float* inv_freq, int pos);
 
 // Router (gemma4.md §2.5): softmax over all experts, top-k, renormalise over the chosen
-// k, then × per_expert_scale. Ties go to the lower expert index.
+// k, then × per_expert_scale. Ties go to the lower expert index. Non-finite logits: NaN
+// counts as -inf, +inf logits share the probability equally, all -inf/NaN → uniform
+// (so experts 0..k-1); the CUDA router (engine/cuda/moe.cu) applies the same rule.
 struct Route {
   std::vector<int> experts;   // [k], in descending probability order
   std::vector<float> weights; // [k]
