@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,6 +129,10 @@ SandboxResult run_sandboxed(const SandboxSpec& spec) {
       !make_pipe(&out_r, &out_w) || !make_pipe(&err_r, &err_w) ||
       (spec.verdict_channel && !make_pipe(&verdict_r, &verdict_w)))
     return setup_failure(std::string("cannot create pipes: ") + strerror(errno));
+  // A pipe's inode belongs to its creator (the harness): without this the program could
+  // write to kVerdictFd but not reopen it as /dev/fd/3, which is how the JVM gets at it.
+  if (spec.verdict_channel && fchmod(verdict_w.fd, 0666) != 0)
+    return setup_failure(std::string("cannot open up the verdict pipe: ") + strerror(errno));
   detail::MemoryCgroup cgroup;
   if (!cgroup.create(spec.limits.memory_bytes, &error)) return setup_failure(error);
   if (!spec.stdin_data.empty()) {
