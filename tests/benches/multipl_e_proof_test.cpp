@@ -4,11 +4,13 @@
 // past the output cap) still pass. The problem is a small one in the dataset's format.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <map>
 
 #include <gtest/gtest.h>
 
+#include "bench_test_util.h"
 #include "benches/multipl_e/multipl_e.h"
 #include "benches/multipl_e/verdict_proof.h"
 #include "sandbox/runners.h"
@@ -181,6 +183,42 @@ TEST(MultiplEProof, SecretsAreFreshAndTheTestsKeepTheirLines) {
   EXPECT_EQ(me::proof_problem("rs", "fn helper() {}\n"), "its tests have no `fn main() {`");
   EXPECT_EQ(me::proof_problem("js", "test();"), "its tests have no `function test() {`");
   EXPECT_EQ(me::proof_problem("java", problems().at("java").tests), "");
+}
+
+// The harness's lines fit the real tests: with a body that only throws, every problem
+// compiles and fails at run time (a broken instrumentation would be a SyntaxError). The
+// first 4 problems per language by default; HARNESS_MULTIPL_E_ALL=1 takes all of them.
+TEST(MultiplEProof, RealTestsCompileWithTheProof) {
+  std::string dir = bench_test::shared_datasets_with("multipl_e/humaneval-rs.jsonl");
+  if (dir.empty()) GTEST_SKIP() << "shared MultiPL-E data not present";
+  harness::benches::BenchContext ctx;
+  ctx.data_dir = dir;
+  ctx.scoring = {{"langs", {"rs", "java", "js"}}};
+  auto bench = me::make_multipl_e_bench();
+  harness::benches::Dataset ds = bench->load(ctx);
+  const std::map<std::string, std::string> stub = {
+      {"rs", "    unimplemented!()\n"},
+      {"java", "        throw new UnsupportedOperationException();\n"},
+      {"js", "  throw new Error('stub');\n}\n"}};
+  bool all = getenv("HARNESS_MULTIPL_E_ALL") != nullptr;
+  std::map<std::string, int> taken;
+  std::vector<std::pair<std::string, std::future<me::ExecOutcome>>> runs;
+  for (const auto& p : ds.problems) {
+    std::string lang = p.doc["language"];
+    if (!all && taken[lang]++ >= 4) continue;
+    std::string prompt = p.doc["prompt"], tests = p.doc["tests"];
+    me::ExecLimits limits = me::exec_limits(lang, {{"timeout_s", 15}});
+    runs.emplace_back(lang + "/" + p.doc_id,
+                      std::async(std::launch::async, [lang, prompt, tests, limits, &stub] {
+                        return me::execute_program(lang, prompt, stub.at(lang), tests, limits);
+                      }));
+  }
+  for (auto& [name, future] : runs) {
+    me::ExecOutcome out = future.get();
+    EXPECT_EQ(out.stage, "run") << name << ": " << out.status << "\n" << out.stderr_tail;
+    EXPECT_EQ(out.status, "Exception") << name << "\n" << out.stderr_tail;
+  }
+  std::printf("%zu real problems compiled with the proof and failed at run time\n", runs.size());
 }
 
 }  // namespace
