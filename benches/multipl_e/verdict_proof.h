@@ -23,7 +23,7 @@
 // module and module loader are frozen before the program loads.
 //
 // What remains possible, by code written against this scheme: reading the secret out of
-// the process's own memory (/proc/self/mem, sun.misc.Unsafe, the V8 inspector), and
+// the process's own memory (/proc/self/mem, sun.misc.Unsafe, a V8 heap snapshot), and
 // making the asserts themselves pass without a correct answer (Java: returning a
 // subclass whose equals() is always true, or a nested class that shadows a name the tests
 // use; Rust: shadowing a type the tests use; JavaScript: values that fool a loose deep

@@ -187,7 +187,7 @@ TEST(MultiplEProof, SecretsAreFreshAndTheTestsKeepTheirLines) {
 
 // The harness's lines fit the real tests: with a body that only throws, every problem
 // compiles and fails at run time (a broken instrumentation would be a SyntaxError). The
-// first 4 problems per language by default; HARNESS_MULTIPL_E_ALL=1 takes all of them.
+// first 2 problems per language by default; HARNESS_MULTIPL_E_ALL=1 takes all of them.
 TEST(MultiplEProof, RealTestsCompileWithTheProof) {
   std::string dir = bench_test::shared_datasets_with("multipl_e/humaneval-rs.jsonl");
   if (dir.empty()) GTEST_SKIP() << "shared MultiPL-E data not present";
@@ -205,7 +205,7 @@ TEST(MultiplEProof, RealTestsCompileWithTheProof) {
   std::vector<std::pair<std::string, std::future<me::ExecOutcome>>> runs;
   for (const auto& p : ds.problems) {
     std::string lang = p.doc["language"];
-    if (!all && taken[lang]++ >= 4) continue;
+    if (!all && taken[lang]++ >= 2) continue;
     std::string prompt = p.doc["prompt"], tests = p.doc["tests"];
     me::ExecLimits limits = me::exec_limits(lang, {{"timeout_s", 15}});
     runs.emplace_back(lang + "/" + p.doc_id,
@@ -215,6 +215,12 @@ TEST(MultiplEProof, RealTestsCompileWithTheProof) {
   }
   for (auto& [name, future] : runs) {
     me::ExecOutcome out = future.get();
+    // The dataset's own tests of this one have a raw newline inside a string literal:
+    // a SyntaxError whatever the program (in the reference too).
+    if (name == "js/HumanEval_51_remove_vowels") {
+      EXPECT_EQ(out.status, "SyntaxError") << out.stderr_tail;
+      continue;
+    }
     EXPECT_EQ(out.stage, "run") << name << ": " << out.status << "\n" << out.stderr_tail;
     EXPECT_EQ(out.status, "Exception") << name << "\n" << out.stderr_tail;
   }
