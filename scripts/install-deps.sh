@@ -49,7 +49,7 @@ if [[ "${HARNESS_CUDA_TOOLKIT:-1}" != 0 ]] && ! command -v nvcc >/dev/null \
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends python3-pip
   fi
   wheels_dir="$(mktemp -d)"
-  python3 -m pip download --quiet --no-deps --dest "$wheels_dir" "${cuda_wheels[@]}"
+  python3 -m pip download --quiet --no-cache-dir --no-deps --dest "$wheels_dir" "${cuda_wheels[@]}"
   unpack_dir="$wheels_dir/unpacked"
   for wheel in "$wheels_dir"/*.whl; do python3 -m zipfile -e "$wheel" "$unpack_dir"; done
   # Every CUDA 13 wheel puts its part of the toolkit under nvidia/cu13/ (bin, include, lib, nvvm).
