@@ -4,6 +4,7 @@
 // for every seed, and detect_language the plurality of seeds 0..kLanguageSeeds-1.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -23,28 +24,65 @@ namespace {
 
 const char* kCorpus = "ifeval/langdetect_corpus.jsonl";
 
-// One dataset row's field, as the fixture script read it; "" when the datasets are absent.
-std::string dataset_text(const json& line, const std::string& data_dir) {
-  static std::map<std::string, std::vector<json>> files;
-  const std::string file = line.at("file").get<std::string>();
-  auto it = files.find(file);
-  if (it == files.end()) {
-    std::ifstream in(data_dir + "/" + file);
-    std::vector<json> rows;
-    std::string row;
-    while (std::getline(in, row))
-      if (!row.empty()) rows.push_back(json::parse(row));
-    it = files.emplace(file, std::move(rows)).first;
-  }
-  std::string text = it->second.at(line.at("row").get<size_t>()).at(line.at("field")).get<std::string>();
+constexpr size_t kFixtureSeeds = 20;
+
+struct Case {
+  std::string name;
+  std::string text;
+  std::vector<json> verdicts;  // seeds 0..19; null = "No features in text"
+  bool hand_written = false;
+};
+
+// A line's verdicts: the 20 of them, or the one every seed gave.
+std::vector<json> expand(const json& v) {
+  if (!v.is_array()) return std::vector<json>(kFixtureSeeds, v);
+  return std::vector<json>(v.begin(), v.end());
+}
+
+// The first `rows` rows' field of a dataset file, transformed as the fixture script did.
+std::vector<std::string> dataset_slice(const json& line, const std::string& data_dir) {
+  std::ifstream in(data_dir + "/" + line.at("file").get<std::string>());
+  const std::string field = line.at("field").get<std::string>();
   const std::string transform = line.at("transform").get<std::string>();
-  if (transform == "upper") text = py::upper(text);
-  if (transform == "lower") text = py::lower(text);
-  return text;
+  std::vector<std::string> texts;
+  for (std::string row; texts.size() < line.at("rows").get<size_t>() && std::getline(in, row);) {
+    if (row.empty()) continue;
+    std::string text = json::parse(row).at(field).get<std::string>();
+    if (transform == "upper") text = py::upper(text);
+    if (transform == "lower") text = py::lower(text);
+    texts.push_back(std::move(text));
+  }
+  return texts;
+}
+
+// Every corpus text with its reference verdicts; the dataset slices only when `data_dir`.
+std::vector<Case> corpus_cases(const std::string& data_dir) {
+  std::vector<Case> cases;
+  for (const json& line : bench_test::read_jsonl_fixture(kCorpus)) {
+    if (line.contains("text")) {
+      cases.push_back({line.at("id").get<std::string>(), line["text"].get<std::string>(),
+                       expand(line.at("verdicts")), true});
+      continue;
+    }
+    if (data_dir.empty()) continue;
+    const std::string slice = line.at("file").get<std::string>() + " " +
+                              line.at("field").get<std::string>() + " " +
+                              line.at("transform").get<std::string>();
+    std::vector<std::string> texts = dataset_slice(line, data_dir);
+    std::string joined;
+    for (size_t i = 0; i < texts.size(); ++i) joined += (i ? std::string(1, '\0') : "") + texts[i];
+    EXPECT_EQ(harness::benches::sha256_hex(joined), line.at("sha256"))
+        << slice << ": the dataset differs from the one the fixture was made from";
+    const json& verdicts = line.at("verdicts");
+    if (texts.size() != verdicts.size()) continue;
+    for (size_t row = 0; row < texts.size(); ++row)
+      cases.push_back({slice + " row " + std::to_string(row), texts[row], expand(verdicts[row])});
+  }
+  return cases;
 }
 
 // The policy of detect_language, applied to the reference's own per-seed verdicts.
-json plurality(const json& verdicts) {
+json plurality(const std::vector<json>& verdicts) {
   std::vector<json> order;
   std::map<std::string, int> votes;
   for (int s = 0; s < ifeval::kLanguageSeeds; ++s)
@@ -59,42 +97,32 @@ TEST(Langdetect, EqualsTheReferenceUnderEverySeedOnTheCorpus) {
   const ifeval::LangdetectModel& model = ifeval::default_langdetect_model();
   ASSERT_EQ(model.langs.size(), 55u);
   const std::string data_dir = bench_test::shared_datasets_with("ifeval/input_data.jsonl");
-  std::vector<json> corpus = bench_test::read_jsonl_fixture(kCorpus);
-  ASSERT_GE(corpus.size(), 1500u) << "the corpus fixture is missing or truncated";
-  size_t checked = 0, unstable = 0, seed_mismatches = 0, policy_mismatches = 0;
-  for (const json& line : corpus) {
-    std::string text;
-    if (line.contains("text")) {
-      text = line["text"].get<std::string>();
-    } else {
-      if (data_dir.empty()) continue;  // dataset-derived line, datasets absent
-      text = dataset_text(line, data_dir);
-      ASSERT_EQ(harness::benches::sha256_hex(text), line.at("sha256"))
-          << line["id"] << ": the dataset differs from the one the fixture was made from";
-    }
-    const json& want = line.at("verdicts");
-    ASSERT_EQ(want.size(), 20u) << line["id"];
-    ++checked;
+  std::vector<Case> cases = corpus_cases(data_dir);
+  ASSERT_GE(cases.size(), 1800u) << "the corpus fixture is missing or truncated";
+  size_t unstable = 0, seed_mismatches = 0, policy_mismatches = 0;
+  for (const Case& c : cases) {
+    const std::vector<json>& want = c.verdicts;
+    ASSERT_EQ(want.size(), kFixtureSeeds) << c.name;
     bool stable = true;
     for (const json& v : want) stable = stable && v == want[0];
     unstable += !stable;
-    std::vector<uint32_t> features = ifeval::langdetect_features(model, text);
+    std::vector<uint32_t> features = ifeval::langdetect_features(model, c.text);
     for (size_t seed = 0; seed < want.size(); ++seed) {
       json got = features.empty() ? json(nullptr) : json(ifeval::langdetect_detect(model, features, seed));
       if (got != want[seed] && ++seed_mismatches <= 20)
-        ADD_FAILURE() << line["id"] << " seed " << seed << ": langdetect " << want[seed] << ", port " << got;
+        ADD_FAILURE() << c.name << " seed " << seed << ": langdetect " << want[seed] << ", port " << got;
     }
     // detect_language is a function of the per-seed verdicts just checked; it is run where
     // the policy matters (unstable texts) and on the hand-written ones, to keep the test short.
-    if (stable && !line.contains("text")) continue;
-    std::optional<std::string> policy = ifeval::detect_language(text);
+    if (stable && !c.hand_written) continue;
+    std::optional<std::string> policy = ifeval::detect_language(c.text);
     json got = policy ? json(*policy) : json(nullptr);
     if (got != plurality(want) && ++policy_mismatches <= 20)
-      ADD_FAILURE() << line["id"] << ": plurality " << plurality(want) << ", detect_language " << got;
+      ADD_FAILURE() << c.name << ": plurality " << plurality(want) << ", detect_language " << got;
   }
   EXPECT_EQ(seed_mismatches, 0u);
   EXPECT_EQ(policy_mismatches, 0u);
-  std::cout << checked << " texts checked (" << unstable << " with verdicts that vary by seed)"
+  std::cout << cases.size() << " texts checked (" << unstable << " with verdicts that vary by seed)"
             << (data_dir.empty() ? "; dataset-derived lines skipped, datasets absent" : "") << "\n";
 }
 
@@ -107,13 +135,13 @@ TEST(Langdetect, UpperCaseEnglishRepliesTheReferenceDoesNotCallEnglish) {
   const std::set<std::string> ids = {"hand/english_reply/13/upper_ps",
                                      "hand/english_reply/3/words7/upper"};
   size_t found = 0;
-  for (const json& line : bench_test::read_jsonl_fixture(kCorpus)) {
-    const std::string id = line.at("id").get<std::string>();
+  for (const Case& c : corpus_cases("")) {
+    const std::string& id = c.name;
     if (!ids.count(id)) continue;
     ++found;
-    const std::string text = line.at("text").get<std::string>();
-    const std::string want = line.at("verdicts")[0].get<std::string>();
-    for (const json& v : line.at("verdicts")) ASSERT_EQ(v, want) << id << " is not stable";
+    const std::string& text = c.text;
+    const std::string want = c.verdicts[0].get<std::string>();
+    for (const json& v : c.verdicts) ASSERT_EQ(v, want) << id << " is not stable";
     ASSERT_EQ(want, "de") << id;
     EXPECT_EQ(ifeval::detect_language(text), want) << id;
     ifeval::InstructionVerdict v =
