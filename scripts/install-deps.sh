@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost-dev libpcre2-dev libseccomp-dev libzip-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev
-  libcld2-dev  # IFEval language identification
+  python3-langdetect  # IFEval language identification: langdetect's profiles, read at run time
   libginac-dev libcln-dev  # MATH-500 answer algebra (math-verify port)
   # sandbox runners for the code benches
   python3 python3-numpy rustc default-jdk-headless nodejs libjavatuples-java
