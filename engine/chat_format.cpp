@@ -3,34 +3,57 @@
 namespace engine {
 namespace {
 
-// Jinja's trim: strips ASCII whitespace on both ends.
-std::string trim(const std::string& s) {
-  const char* ws = " \t\n\r\f\v";
-  size_t b = s.find_first_not_of(ws);
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(ws);
-  return s.substr(b, e - b + 1);
+// Length of the whitespace character at s[i] (0 if none), for the characters Python's
+// str.strip() removes: the template's `trim` filter is str.strip(), not an ASCII trim.
+size_t whitespace_at(const std::string& s, size_t i) {
+  auto byte = [&](size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0; };
+  unsigned char c = byte(i);
+  if (c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f)) return 1;
+  if (c == 0xc2 && (byte(i + 1) == 0x85 || byte(i + 1) == 0xa0)) return 2;  // U+0085, U+00A0
+  if (c == 0xe1 && byte(i + 1) == 0x9a && byte(i + 2) == 0x80) return 3;   // U+1680
+  if (c == 0xe2 && byte(i + 1) == 0x80) {
+    unsigned char d = byte(i + 2);
+    if ((d >= 0x80 && d <= 0x8a) || d == 0xa8 || d == 0xa9 || d == 0xaf) return 3;  // U+2000–200A, 2028, 2029, 202F
+  }
+  if (c == 0xe2 && byte(i + 1) == 0x81 && byte(i + 2) == 0x9f) return 3;  // U+205F
+  if (c == 0xe3 && byte(i + 1) == 0x80 && byte(i + 2) == 0x80) return 3;  // U+3000
+  return 0;
 }
 
-// Earlier model turns are replayed without their thinking: every channel span is removed.
+std::string trim(const std::string& s) {
+  size_t b = 0;
+  while (size_t n = whitespace_at(s, b)) b += n;
+  size_t e = s.size();
+  while (e > b) {
+    // Step back to the start of the last character, then test it.
+    size_t k = e - 1;
+    while (k > b && (static_cast<unsigned char>(s[k]) & 0xc0) == 0x80) --k;
+    size_t n = whitespace_at(s, k);
+    if (n == 0 || k + n != e) break;
+    e = k;
+  }
+  return s.substr(b, e - b);
+}
+
+// Earlier model turns are replayed without their thinking, as the template's strip_thinking
+// does: the text is cut at every "<channel|>", and of each piece only what comes before its
+// first "<|channel>" is kept (so a stray "<channel|>" disappears and an unclosed channel is
+// dropped to the end).
 std::string strip_thinking(const std::string& s) {
+  const std::string open = kChannelStart, close = kChannelEnd;
   std::string out;
   size_t pos = 0;
-  const std::string open = kChannelStart, close = kChannelEnd;
   while (true) {
-    size_t a = s.find(open, pos);
-    if (a == std::string::npos) break;
-    size_t b = s.find(close, a + open.size());
-    out.append(s, pos, a - pos);
-    if (b == std::string::npos) {
-      pos = s.size();
-      break;
-    }
-    pos = b + close.size();
+    size_t end = s.find(close, pos);
+    std::string part = s.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    out += part.substr(0, part.find(open));
+    if (end == std::string::npos) break;
+    pos = end + close.size();
   }
-  out.append(s, pos, std::string::npos);
-  return out;
+  return trim(out);
 }
+
+bool is_model_role(const std::string& role) { return role == "assistant" || role == "model"; }
 
 }  // namespace
 
@@ -40,7 +63,7 @@ std::string render_chat(const std::vector<ChatMessage>& messages, bool enable_th
   bool leading_system = !messages.empty() && (messages[0].role == "system" || messages[0].role == "developer");
   if (enable_thinking || leading_system) {
     out += std::string(kTurnStart) + "system\n";
-    if (enable_thinking) out += kThink;
+    if (enable_thinking) out += std::string(kThink) + "\n";
     if (leading_system) {
       out += trim(messages[0].content);
       first = 1;
@@ -49,11 +72,12 @@ std::string render_chat(const std::vector<ChatMessage>& messages, bool enable_th
   }
   for (size_t i = first; i < messages.size(); ++i) {
     const ChatMessage& m = messages[i];
-    bool model = m.role == "assistant" || m.role == "model";
-    out += kTurnStart;
-    out += model ? "model" : m.role;
-    out += "\n";
-    out += model ? trim(strip_thinking(m.content)) : trim(m.content);
+    bool model = is_model_role(m.role);
+    // A model message right after an "assistant" one continues that turn: the template
+    // writes no new turn header (the earlier turn's end marker stays).
+    bool continues = model && i > first && messages[i - 1].role == "assistant";
+    if (!continues) out += std::string(kTurnStart) + (model ? "model" : m.role) + "\n";
+    out += model ? strip_thinking(m.content) : trim(m.content);
     out += std::string(kTurnEnd) + "\n";
   }
   out += std::string(kTurnStart) + "model\n";

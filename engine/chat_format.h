@@ -1,5 +1,7 @@
-// Gemma 4 chat rendering (gemma4.md §6.1, the large-model template) and the split of a
-// generated text into reasoning and content as vLLM's gemma4 reasoning parser does (§6.3).
+// Gemma 4 chat rendering (gemma4.md §6.1, the large-model template; checked against the
+// jinja template google-gemma-4-31B-it.jinja by ChatFormat.MatchesGemma4JinjaTemplate) and the
+// split of a generated text into reasoning and content as vLLM's gemma4 reasoning parser
+// does (§6.3).
 #pragma once
 
 #include <optional>
@@ -21,8 +23,9 @@ inline constexpr const char* kThink = "<|think|>";        // 98
 inline constexpr const char* kChannelStart = "<|channel>";  // 100
 inline constexpr const char* kChannelEnd = "<channel|>";    // 101
 
-// The full prompt text, "<bos>" first, ending with the generation prompt. With thinking
-// off (the template's default) the generation prompt closes an empty thought channel.
+// The full prompt text, "<bos>" first, ending with the generation prompt. Thinking on puts
+// "<|think|>\n" first in the system turn; with thinking off (the template's default) the
+// generation prompt closes an empty thought channel.
 std::string render_chat(const std::vector<ChatMessage>& messages, bool enable_thinking);
 
 struct ReasoningSplit {

@@ -58,8 +58,39 @@ RopeParams parse_rope(const Reader& r, const json& p, const std::string& field) 
   }
   rope.theta = p.value("rope_theta", 10000.0);
   rope.partial_rotary_factor = p.value("partial_rotary_factor", 1.0);
-  rope.factor = p.value("factor", 1.0);
+  // HF divides inv_freq by "factor" only in the proportional type; the default type ignores it.
+  if (rope.proportional) rope.factor = p.value("factor", 1.0);
   return rope;
+}
+
+// per_layer_config: {"<layer>": {"head_dim": D, "num_key_value_heads": K}, ...}. The engine
+// keeps one shape per layer type, so every full layer must carry the same override and
+// sliding layers none.
+void apply_per_layer_config(const Reader& r, const json& overrides, GemmaConfig& c) {
+  if (!overrides.is_object()) r.fail("per_layer_config", "is not an object of layer index → overrides");
+  int full_head_dim = c.head_dim, full_kv_heads = c.num_kv_heads;
+  bool first = true;
+  for (int l = 0; l < c.num_layers; ++l) {
+    auto it = overrides.find(std::to_string(l));
+    json o = it == overrides.end() ? json::object() : *it;
+    if (!o.is_object()) r.fail("per_layer_config." + std::to_string(l), "is not an object");
+    for (auto& [key, value] : o.items())
+      if (key != "head_dim" && key != "num_key_value_heads")
+        r.fail("per_layer_config." + std::to_string(l) + "." + key, "is not supported; only head_dim and num_key_value_heads may vary per layer");
+    int hd = o.value("head_dim", c.head_dim), kv = o.value("num_key_value_heads", c.num_kv_heads);
+    if (c.layer_types[l] == LayerType::Sliding) {
+      if (hd != c.head_dim || kv != c.num_kv_heads)
+        r.fail("per_layer_config." + std::to_string(l), "overrides a sliding layer; the engine supports overrides on full-attention layers only");
+      continue;
+    }
+    if (!first && (hd != full_head_dim || kv != full_kv_heads))
+      r.fail("per_layer_config." + std::to_string(l), "differs from the other full-attention layers; the engine needs one shape for all of them");
+    full_head_dim = hd;
+    full_kv_heads = kv;
+    first = false;
+  }
+  c.global_head_dim = full_head_dim;
+  c.num_global_kv_heads = full_kv_heads;
 }
 
 }  // namespace
@@ -91,10 +122,14 @@ GemmaConfig parse_config(const json& doc, const std::string& source) {
   c.num_heads = r.integer("num_attention_heads");
   c.num_kv_heads = r.integer("num_key_value_heads");
   c.head_dim = r.integer_or("head_dim", 256);
-  c.global_head_dim = r.integer_or("global_head_dim", 512);
-  c.num_global_kv_heads = r.integer_or("num_global_key_value_heads", c.num_kv_heads);
   c.intermediate_size = r.integer("intermediate_size");
   c.attention_k_eq_v = r.boolean_or("attention_k_eq_v", false);
+  // Full layers' head dim and kv heads: released configs carry global_head_dim and
+  // num_global_key_value_heads (the latter only counts when attention_k_eq_v is set, as in
+  // HF); transformers ≥ 5.2x writes them as per_layer_config overrides instead.
+  c.global_head_dim = r.integer_or("global_head_dim", 512);
+  c.num_global_kv_heads = c.attention_k_eq_v ? r.integer_or("num_global_key_value_heads", c.num_kv_heads) : c.num_kv_heads;
+  c.enable_moe_block = r.boolean_or("enable_moe_block", false);
   c.num_experts = r.integer_or("num_experts", 0);
   c.top_k_experts = r.integer_or("top_k_experts", 0);
   c.moe_intermediate_size = r.integer_or("moe_intermediate_size", r.integer_or("expert_intermediate_size", 0));
@@ -111,11 +146,13 @@ GemmaConfig parse_config(const json& doc, const std::string& source) {
   c.dtype = r.string_or("dtype", r.string_or("torch_dtype", outer.string_or("dtype", outer.string_or("torch_dtype", "bfloat16"))));
 
   // Features of other Gemma 4 sizes that this engine does not implement (gemma4.md §1.3).
-  if (!r.boolean_or("enable_moe_block", false))
-    r.fail("enable_moe_block", "is false; the embedded engine implements only the MoE variants (26B-A4B, 98-expert prunes)");
-  if (c.num_experts < 1 || c.top_k_experts < 1 || c.top_k_experts > c.num_experts)
-    r.fail("top_k_experts", "must be between 1 and num_experts (" + std::to_string(c.num_experts) + ")");
-  if (c.moe_intermediate_size < 1) r.fail("moe_intermediate_size", "is missing or not positive");
+  if (c.enable_moe_block) {
+    if (c.num_experts < 1 || c.top_k_experts < 1 || c.top_k_experts > c.num_experts)
+      r.fail("top_k_experts", "must be between 1 and num_experts (" + std::to_string(c.num_experts) + ")");
+    if (c.moe_intermediate_size < 1) r.fail("moe_intermediate_size", "is missing or not positive");
+  } else {
+    c.num_experts = c.top_k_experts = c.moe_intermediate_size = 0;
+  }
   if (r.integer_or("hidden_size_per_layer_input", 256) != 0)
     r.fail("hidden_size_per_layer_input", "is not 0 (absent means 256); per-layer embeddings (E2B/E4B) are not supported");
   if (r.integer_or("num_kv_shared_layers", 0) != 0)
@@ -127,8 +164,6 @@ GemmaConfig parse_config(const json& doc, const std::string& source) {
   if (r.j.contains("attn_logit_softcapping") && !r.j["attn_logit_softcapping"].is_null())
     r.fail("attn_logit_softcapping", "is set; Gemma 4 has no attention softcap and the engine does not implement one");
   if (c.num_heads % c.num_kv_heads != 0) r.fail("num_key_value_heads", "must divide num_attention_heads");
-  if (c.num_heads % c.num_global_kv_heads != 0) r.fail("num_global_key_value_heads", "must divide num_attention_heads");
-  if (c.head_dim % 2 || c.global_head_dim % 2) r.fail("head_dim", "must be even for RoPE");
   if (c.sliding_window < 1) r.fail("sliding_window", "must be positive");
 
   // layer_types: default 5 sliding : 1 full, last layer forced to full (HF-cfg).
@@ -147,6 +182,13 @@ GemmaConfig parse_config(const json& doc, const std::string& source) {
       c.layer_types.push_back((i + 1) % 6 ? LayerType::Sliding : LayerType::Full);
   }
   if (!c.layer_types.empty()) c.layer_types.back() = LayerType::Full;
+
+  if (text->contains("per_layer_config") && !(*text)["per_layer_config"].is_null())
+    apply_per_layer_config(r, (*text)["per_layer_config"], c);
+
+  if (c.num_global_kv_heads < 1 || c.num_heads % c.num_global_kv_heads != 0)
+    r.fail("num_global_key_value_heads", "must divide num_attention_heads");
+  if (c.head_dim % 2 || c.global_head_dim % 2) r.fail("head_dim", "must be even for RoPE");
 
   c.rope_sliding = RopeParams{10000.0, false, 1.0, 1.0};
   c.rope_full = RopeParams{1000000.0, true, 0.25, 1.0};
@@ -188,10 +230,7 @@ json config_to_json(const GemmaConfig& c) {
       {"global_head_dim", c.global_head_dim},
       {"intermediate_size", c.intermediate_size},
       {"attention_k_eq_v", c.attention_k_eq_v},
-      {"enable_moe_block", true},
-      {"num_experts", c.num_experts},
-      {"top_k_experts", c.top_k_experts},
-      {"moe_intermediate_size", c.moe_intermediate_size},
+      {"enable_moe_block", c.enable_moe_block},
       {"sliding_window", c.sliding_window},
       {"max_position_embeddings", c.max_position_embeddings},
       {"rms_norm_eps", c.rms_norm_eps},
@@ -210,6 +249,11 @@ json config_to_json(const GemmaConfig& c) {
       {"eos_token_id", c.eos_token_ids},
       {"dtype", c.dtype},
   };
+  if (c.enable_moe_block) {
+    text["num_experts"] = c.num_experts;
+    text["top_k_experts"] = c.top_k_experts;
+    text["moe_intermediate_size"] = c.moe_intermediate_size;
+  }
   if (!c.multimodal_wrapper) {
     text["architectures"] = {"Gemma4ForCausalLM"};
     return text;

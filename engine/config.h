@@ -28,10 +28,11 @@ struct GemmaConfig {
   int num_layers = 0;
   int num_heads = 0;
   int num_kv_heads = 0;          // sliding layers
-  int num_global_kv_heads = 0;   // full layers (k_eq_v)
+  int num_global_kv_heads = 0;   // full layers (equal to num_kv_heads unless the config overrides it)
   int head_dim = 0;              // sliding layers
   int global_head_dim = 0;       // full layers
   int intermediate_size = 0;     // dense MLP in every layer
+  bool enable_moe_block = true;  // false: dense model (31B-style), no router/experts
   int num_experts = 0;           // 128, or 98 for pruned variants; not a power of two in general
   int top_k_experts = 0;
   int moe_intermediate_size = 0;
@@ -52,9 +53,7 @@ struct GemmaConfig {
 
   bool is_full(int layer) const { return layer_types[layer] == LayerType::Full; }
   int layer_head_dim(int layer) const { return is_full(layer) ? global_head_dim : head_dim; }
-  int layer_kv_heads(int layer) const {
-    return is_full(layer) && attention_k_eq_v ? num_global_kv_heads : num_kv_heads;
-  }
+  int layer_kv_heads(int layer) const { return is_full(layer) ? num_global_kv_heads : num_kv_heads; }
   bool layer_has_v_proj(int layer) const { return !(is_full(layer) && attention_k_eq_v); }
 };
 

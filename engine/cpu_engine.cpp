@@ -1,4 +1,5 @@
-// The fp32 CPU reference forward pass (gemma4.md §2–§3): simple loops, one token at a time
+// The CPU reference forward pass (gemma4.md §2–§3), fp32 arithmetic over weights kept in
+// their file dtype (bf16 rows are widened as they are read): simple loops, one token at a time
 // inside each layer, KV cache kept for every position (the sliding window is a mask, not a
 // ring buffer, so the code stays obviously equal to the reference).
 #include <cmath>
@@ -65,7 +66,9 @@ std::vector<float> CpuSequence::append(std::span<const int32_t> tokens, bool all
   for (int t = 0; t < n; ++t) {
     int32_t id = tokens[t];
     if (id < 0 || id >= c.vocab_size) throw EngineError("token id " + std::to_string(id) + " is outside the vocabulary.");
-    for (int i = 0; i < H; ++i) x[t * H + i] = e_.w_.embed[static_cast<size_t>(id) * H + i] * e_.embed_scale_;
+    float* xt = &x[static_cast<size_t>(t) * H];
+    e_.w_.embed.to_f32(static_cast<size_t>(id) * H, H, xt);
+    for (int i = 0; i < H; ++i) xt[i] *= e_.embed_scale_;
   }
   for (int l = 0; l < c.num_layers; ++l) {
     attention_block(l, x, n);
@@ -77,9 +80,9 @@ std::vector<float> CpuSequence::append(std::span<const int32_t> tokens, bool all
   std::vector<float> logits(static_cast<size_t>(n - first) * c.vocab_size);
   std::vector<float> y(H);
   for (int t = first; t < n; ++t) {
-    rmsnorm(y.data(), &x[static_cast<size_t>(t) * H], e_.w_.final_norm.data(), H, c.rms_norm_eps);
+    rmsnorm(y.data(), &x[static_cast<size_t>(t) * H], e_.w_.final_norm.f32(), H, c.rms_norm_eps);
     float* out = &logits[static_cast<size_t>(t - first) * c.vocab_size];
-    matvec(out, e_.w_.embed.data(), y.data(), c.vocab_size, H);  // tied lm_head
+    matvec(out, e_.w_.embed, 0, y.data(), c.vocab_size, H);  // tied lm_head
     softcap(out, c.vocab_size, c.final_logit_softcapping);
   }
   return logits;
@@ -96,18 +99,18 @@ void CpuSequence::attention_block(int l, std::vector<float>& x, int n) {
   std::vector<float> h(H), q(static_cast<size_t>(n) * nq * hd), k(nkv * hd), v(nkv * hd);
   for (int t = 0; t < n; ++t) {
     int pos = length_ + t;
-    rmsnorm(h.data(), &x[static_cast<size_t>(t) * H], w.input_norm.data(), H, eps);
+    rmsnorm(h.data(), &x[static_cast<size_t>(t) * H], w.input_norm.f32(), H, eps);
     float* qt = &q[static_cast<size_t>(t) * nq * hd];
-    matvec(qt, w.q_proj.data(), h.data(), nq * hd, H);
+    matvec(qt, w.q_proj, 0, h.data(), nq * hd, H);
     for (int i = 0; i < nq; ++i) {
-      rmsnorm(qt + i * hd, qt + i * hd, w.q_norm.data(), hd, eps);
+      rmsnorm(qt + i * hd, qt + i * hd, w.q_norm.f32(), hd, eps);
       apply_rope(qt + i * hd, hd, inv_freq, pos);
     }
-    matvec(k.data(), w.k_proj.data(), h.data(), nkv * hd, H);
-    if (c.layer_has_v_proj(l)) matvec(v.data(), w.v_proj.data(), h.data(), nkv * hd, H);
+    matvec(k.data(), w.k_proj, 0, h.data(), nkv * hd, H);
+    if (c.layer_has_v_proj(l)) matvec(v.data(), w.v_proj, 0, h.data(), nkv * hd, H);
     else v = k;  // k_eq_v: V is the raw K projection, taken before k_norm
     for (int j = 0; j < nkv; ++j) {
-      rmsnorm(&k[j * hd], &k[j * hd], w.k_norm.data(), hd, eps);
+      rmsnorm(&k[j * hd], &k[j * hd], w.k_norm.f32(), hd, eps);
       apply_rope(&k[j * hd], hd, inv_freq, pos);
       rmsnorm(&v[j * hd], &v[j * hd], nullptr, hd, eps);
     }
@@ -142,8 +145,8 @@ void CpuSequence::attention_block(int l, std::vector<float>& x, int n) {
         for (int d = 0; d < hd; ++d) oi[d] += p * vj[d];
       }
     }
-    matvec(a.data(), w.o_proj.data(), o.data(), H, nq * hd);
-    rmsnorm(a.data(), a.data(), w.post_attn_norm.data(), H, eps);
+    matvec(a.data(), w.o_proj, 0, o.data(), H, nq * hd);
+    rmsnorm(a.data(), a.data(), w.post_attn_norm.f32(), H, eps);
     float* xt = &x[static_cast<size_t>(t) * H];
     for (int i = 0; i < H; ++i) xt[i] += a[i];
   }
@@ -156,34 +159,37 @@ void CpuSequence::ffn_block(int l, float* x) {
   const float eps = c.rms_norm_eps;
 
   // Dense MLP and MoE both read the same residual r; each output is normed, then summed.
-  std::vector<float> in(H), gate(std::max(F, 2 * MF)), up(F), act(std::max(F, MF)), dense(H), moe(H, 0.0f), tmp(H);
-  rmsnorm(in.data(), x, w.pre_ff_norm.data(), H, eps);
-  matvec(gate.data(), w.mlp_gate.data(), in.data(), F, H);
-  matvec(up.data(), w.mlp_up.data(), in.data(), F, H);
+  std::vector<float> in(H), gate(std::max(F, 2 * MF)), up(F), act(std::max(F, MF)), ffn(H), tmp(H);
+  rmsnorm(in.data(), x, w.pre_ff_norm.f32(), H, eps);
+  matvec(gate.data(), w.mlp_gate, 0, in.data(), F, H);
+  matvec(up.data(), w.mlp_up, 0, in.data(), F, H);
   for (int i = 0; i < F; ++i) act[i] = gelu_tanh(gate[i]) * up[i];
-  matvec(dense.data(), w.mlp_down.data(), act.data(), H, F);
-  rmsnorm(dense.data(), dense.data(), w.post_ff_norm_1.data(), H, eps);
+  matvec(ffn.data(), w.mlp_down, 0, act.data(), H, F);
 
-  // Router sees the un-normed residual: RMS0(r) · scale · hidden^−½.
-  std::vector<float> u(H), router_logits(E);
-  rmsnorm(u.data(), x, nullptr, H, eps);
-  const float root = 1.0f / std::sqrt(static_cast<float>(H));
-  for (int i = 0; i < H; ++i) u[i] = u[i] * w.router_scale[i] * root;
-  matvec(router_logits.data(), w.router_proj.data(), u.data(), E, H);
-  Route route = route_experts(router_logits.data(), w.per_expert_scale.data(), E, c.top_k_experts);
+  if (c.enable_moe_block) {
+    rmsnorm(ffn.data(), ffn.data(), w.post_ff_norm_1.f32(), H, eps);
+    // Router sees the un-normed residual: RMS0(r) · scale · hidden^−½.
+    std::vector<float> u(H), router_logits(E), moe(H, 0.0f);
+    rmsnorm(u.data(), x, nullptr, H, eps);
+    const float root = 1.0f / std::sqrt(static_cast<float>(H));
+    const float* scale = w.router_scale.f32();
+    for (int i = 0; i < H; ++i) u[i] = u[i] * scale[i] * root;
+    matvec(router_logits.data(), w.router_proj, 0, u.data(), E, H);
+    Route route = route_experts(router_logits.data(), w.per_expert_scale.f32(), E, c.top_k_experts);
 
-  rmsnorm(in.data(), x, w.pre_ff_norm_2.data(), H, eps);
-  for (size_t j = 0; j < route.experts.size(); ++j) {
-    size_t e = static_cast<size_t>(route.experts[j]);
-    matvec(gate.data(), &w.experts_gate_up[e * 2 * MF * H], in.data(), 2 * MF, H);  // [gate; up]
-    for (int i = 0; i < MF; ++i) act[i] = gelu_tanh(gate[i]) * gate[MF + i];
-    matvec(tmp.data(), &w.experts_down[e * H * MF], act.data(), H, MF);
-    for (int i = 0; i < H; ++i) moe[i] += route.weights[j] * tmp[i];
+    rmsnorm(in.data(), x, w.pre_ff_norm_2.f32(), H, eps);
+    for (size_t j = 0; j < route.experts.size(); ++j) {
+      size_t e = static_cast<size_t>(route.experts[j]);
+      matvec(gate.data(), w.experts_gate_up, e * 2 * MF, in.data(), 2 * MF, H);  // [gate; up]
+      for (int i = 0; i < MF; ++i) act[i] = gelu_tanh(gate[i]) * gate[MF + i];
+      matvec(tmp.data(), w.experts_down, e * H, act.data(), H, MF);
+      for (int i = 0; i < H; ++i) moe[i] += route.weights[j] * tmp[i];
+    }
+    rmsnorm(moe.data(), moe.data(), w.post_ff_norm_2.f32(), H, eps);
+    for (int i = 0; i < H; ++i) ffn[i] += moe[i];
   }
-  rmsnorm(moe.data(), moe.data(), w.post_ff_norm_2.data(), H, eps);
-
-  for (int i = 0; i < H; ++i) tmp[i] = dense[i] + moe[i];
-  rmsnorm(tmp.data(), tmp.data(), w.post_ff_norm.data(), H, eps);
+  // Dense models (no MoE block) go straight from the MLP to the final FFN norm.
+  rmsnorm(tmp.data(), ffn.data(), w.post_ff_norm.f32(), H, eps);
   for (int i = 0; i < H; ++i) x[i] = (x[i] + tmp[i]) * w.layer_scalar;
 }
 

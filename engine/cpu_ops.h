@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/config.h"
+#include "engine/tensor.h"
 
 namespace engine::cpu {
 
@@ -14,6 +15,9 @@ void rmsnorm(float* out, const float* x, const float* w, int n, float eps);
 
 // out[o] = Σ_i W[o, i] · x[i]; W is [out_dim, in_dim] (PyTorch Linear layout).
 void matvec(float* out, const float* W, const float* x, int out_dim, int in_dim);
+// The same over rows first_row … first_row+out_dim−1 of a weight in its stored dtype,
+// widened one element at a time (fp32 accumulation, as the fp32 form).
+void matvec(float* out, const Tensor& W, size_t first_row, const float* x, int out_dim, int in_dim);
 
 // PyTorch gelu(approximate="tanh"), used by the dense MLP and by the experts.
 float gelu_tanh(float a);
@@ -26,7 +30,9 @@ std::vector<float> rope_inv_freq(const RopeParams& rope, int head_dim);
 void apply_rope(float* x, int head_dim, const float* inv_freq, int pos);
 
 // Router (gemma4.md §2.5): softmax over all experts, top-k, renormalise over the chosen
-// k, then × per_expert_scale. Ties go to the lower expert index.
+// k, then × per_expert_scale. Ties go to the lower expert index. Non-finite logits: NaN
+// counts as -inf, +inf logits share the probability equally, all -inf/NaN → uniform
+// (so experts 0..k-1); the CUDA router (engine/cuda/moe.cu) applies the same rule.
 struct Route {
   std::vector<int> experts;   // [k], in descending probability order
   std::vector<float> weights; // [k]

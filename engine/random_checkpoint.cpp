@@ -188,8 +188,24 @@ GemmaConfig tiny_config(const std::string& shape) {
     c.num_experts = 98;
     c.top_k_experts = 8;
     c.moe_intermediate_size = 8;
+  } else if (shape == "mid") {
+    // The 26B-A4B layer layout at full width (gemma4.md §1.1) with one sliding and one full
+    // layer and 16 experts: ~620 MB of bf16, big enough that memory use on load shows.
+    c.hidden_size = 2816;
+    c.num_layers = 2;
+    c.num_heads = 16;
+    c.num_kv_heads = 8;
+    c.num_global_kv_heads = 2;
+    c.head_dim = 256;
+    c.global_head_dim = 512;
+    c.intermediate_size = 2112;
+    c.moe_intermediate_size = 704;
+    c.num_experts = 16;
+    c.top_k_experts = 8;
+    c.sliding_window = 1024;
+    c.layer_types = {LayerType::Sliding, LayerType::Full};
   } else {
-    throw EngineError("unknown tiny checkpoint shape \"" + shape + "\"; use tiny, tiny-128e or tiny-98e.");
+    throw EngineError("unknown checkpoint shape \"" + shape + "\"; use tiny, tiny-128e, tiny-98e or mid.");
   }
   return c;
 }
@@ -201,30 +217,29 @@ void write_random_checkpoint(const std::string& dir, const GemmaConfig& config, 
   if (ec) throw EngineError("cannot create checkpoint folder " + dir + ": " + ec.message() + ".");
 
   Rng rng{seed * 0x9e3779b97f4a7c15ULL + 0x1234567ULL};
-  std::vector<TensorToWrite> tensors;
-  for (const auto& t : expected_tensors(config)) {
-    TensorToWrite w{t.name, t.shape, {}};
-    int64_t n = 1;
-    for (auto d : t.shape) n *= d;
-    w.values.resize(static_cast<size_t>(n));
-    const std::string& name = t.name;
+  std::vector<TensorShape> shapes;
+  for (const auto& t : expected_tensors(config)) shapes.push_back({t.name, t.shape});
+  // Streamed one tensor at a time, so a checkpoint of hundreds of MB never sits in memory in
+  // fp32; the draws happen in the same order as before, so the bytes are unchanged.
+  auto fill = [&](size_t index, std::vector<float>& values) {
+    const std::string& name = shapes[index].name;
+    const std::vector<int64_t>& shape = shapes[index].shape;
     auto ends_with = [&](const char* s) {
       std::string suf(s);
       return name.size() >= suf.size() && name.compare(name.size() - suf.size(), suf.size(), suf) == 0;
     };
     if (ends_with("embed_tokens.weight")) {  // small, so the layers (not the token itself) decide the output
-      for (auto& v : w.values) v = static_cast<float>(0.15 * rng.normal());
+      for (auto& v : values) v = static_cast<float>(0.15 * rng.normal());
     } else if (ends_with("layer_scalar")) {
-      for (auto& v : w.values) v = static_cast<float>(0.6 + 0.4 * rng.uniform());
-    } else if (t.shape.size() == 1) {  // norm weights, router scales: around 1, never (1 + w)
-      for (auto& v : w.values) v = static_cast<float>(1.0 + 0.2 * rng.normal());
+      for (auto& v : values) v = static_cast<float>(0.6 + 0.4 * rng.uniform());
+    } else if (shape.size() == 1) {  // norm weights, router scales: around 1, never (1 + w)
+      for (auto& v : values) v = static_cast<float>(1.0 + 0.2 * rng.normal());
     } else {  // [.., out, in] linear weights: unit gain
-      double std = 1.0 / std::sqrt(static_cast<double>(t.shape.back()));
-      for (auto& v : w.values) v = static_cast<float>(std * rng.normal());
+      double std = 1.0 / std::sqrt(static_cast<double>(shape.back()));
+      for (auto& v : values) v = static_cast<float>(std * rng.normal());
     }
-    tensors.push_back(std::move(w));
-  }
-  write_safetensors(dir + "/model.safetensors", tensors, config.dtype == "float32" ? DType::F32 : DType::BF16);
+  };
+  write_safetensors(dir + "/model.safetensors", shapes, config.dtype == "float32" ? DType::F32 : DType::BF16, fill);
 
   auto write_json = [&](const std::string& file, const json& j) {
     std::ofstream out(dir + "/" + file);

@@ -1,7 +1,7 @@
 // Tiny random Gemma 4 checkpoints in the exact HF layout (config.json, model.safetensors,
 // tokenizer.json, tokenizer_config.json), deterministic from a seed on every platform.
-// Tests and `harness generate --engine` use them; tests/engine/make_reference_logits.py
-// loads the same files into transformers.
+// Tests and `harness generate --engine` use them; transformers loads the same files (the
+// forward pass itself is judged on scripts/reference/engine_fixtures.py's checkpoints).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,8 @@ namespace engine {
 
 // "tiny" (8 experts, top-2), "tiny-128e" and "tiny-98e" (top-8): hidden 64, 4 layers
 // (3 sliding with window 8, then 1 full), head dims 16/32, the tiny tokenizer's vocab.
+// "mid": the 26B-A4B layer shapes (hidden 2816, head dims 256/512, k_eq_v, 704-wide experts,
+// top-8) with 2 layers and 16 experts, ~620 MB — for load-memory checks, not for tests.
 // Throws EngineError for other names.
 GemmaConfig tiny_config(const std::string& shape);
 

@@ -28,13 +28,6 @@ std::string shape_string(const std::vector<int64_t>& shape) {
   return s + "]";
 }
 
-float bf16_to_f32(uint16_t v) {
-  uint32_t bits = static_cast<uint32_t>(v) << 16;
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
 uint16_t f32_to_bf16(float f) {
   uint32_t bits;
   std::memcpy(&bits, &f, 4);
@@ -43,7 +36,7 @@ uint16_t f32_to_bf16(float f) {
   return static_cast<uint16_t>(bits >> 16);
 }
 
-static float f16_to_f32(uint16_t h) {
+float f16_to_f32(uint16_t h) {
   uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
   if (exp == 0) {
     if (mant == 0) {
@@ -96,7 +89,7 @@ class SafetensorsFile {
   ~SafetensorsFile() { ::munmap(const_cast<uint8_t*>(base_), size_); }
 
   // Parses the header and adds every tensor to `out`.
-  void index(std::map<std::string, TensorView>& out) const {
+  void index(std::map<std::string, TensorView>& out, const std::shared_ptr<const void>& self) const {
     uint64_t header_len;
     std::memcpy(&header_len, base_, 8);
     if (header_len > size_ - 8) throw EngineError(path_ + ": safetensors header length exceeds the file; the file is truncated.");
@@ -110,6 +103,7 @@ class SafetensorsFile {
       TensorView t;
       t.name = name;
       t.file = path_;
+      t.mapping = self;
       t.dtype_name = info.value("dtype", std::string());
       t.dtype = t.dtype_name == "F32" ? DType::F32 : t.dtype_name == "BF16" ? DType::BF16
               : t.dtype_name == "F16" ? DType::F16 : DType::Other;
@@ -151,8 +145,8 @@ TensorStore::TensorStore(const std::string& dir) {
     throw EngineError(dir + " has neither model.safetensors nor model.safetensors.index.json; pass a Hugging Face model folder.");
   }
   for (const auto& path : shards) {
-    files_.push_back(std::make_unique<SafetensorsFile>(path));
-    files_.back()->index(tensors_);
+    files_.push_back(std::make_shared<SafetensorsFile>(path));
+    files_.back()->index(tensors_, files_.back());
   }
 }
 
@@ -169,15 +163,17 @@ std::vector<std::string> TensorStore::names() const {
   return out;
 }
 
-void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors, DType dtype) {
+void write_safetensors(const std::string& path, const std::vector<TensorShape>& tensors, DType dtype,
+                       const std::function<void(size_t, std::vector<float>&)>& fill) {
   size_t elem = dtype == DType::F32 ? 4 : 2;
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   header["__metadata__"] = {{"format", "pt"}};
   uint64_t offset = 0;
   for (const auto& t : tensors) {
-    uint64_t bytes = t.values.size() * elem;
-    header[t.name] = {{"dtype", dtype == DType::F32 ? "F32" : "BF16"}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
-    offset += bytes;
+    uint64_t n = 1;
+    for (auto d : t.shape) n *= static_cast<uint64_t>(d);
+    header[t.name] = {{"dtype", dtype == DType::F32 ? "F32" : "BF16"}, {"shape", t.shape}, {"data_offsets", {offset, offset + n * elem}}};
+    offset += n * elem;
   }
   std::string h = header.dump();
   while ((h.size() + 8) % 8) h += ' ';  // data section 8-byte aligned, as the reference writer does
@@ -186,15 +182,33 @@ void write_safetensors(const std::string& path, const std::vector<TensorToWrite>
   uint64_t len = h.size();
   out.write(reinterpret_cast<const char*>(&len), 8);
   out.write(h.data(), static_cast<std::streamsize>(h.size()));
-  for (const auto& t : tensors) {
+  std::vector<float> values;
+  std::vector<uint16_t> b;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    uint64_t n = 1;
+    for (auto d : tensors[i].shape) n *= static_cast<uint64_t>(d);
+    values.assign(n, 0.0f);
+    fill(i, values);
     if (dtype == DType::F32) {
-      out.write(reinterpret_cast<const char*>(t.values.data()), static_cast<std::streamsize>(t.values.size() * 4));
+      out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(n * 4));
     } else {
-      std::vector<uint16_t> b(t.values.size());
-      for (size_t i = 0; i < b.size(); ++i) b[i] = f32_to_bf16(t.values[i]);
-      out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size() * 2));
+      b.resize(n);
+      for (size_t j = 0; j < n; ++j) b[j] = f32_to_bf16(values[j]);
+      out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(n * 2));
     }
   }
+  if (!out) throw EngineError(path + " could not be written completely; check free disk space.");
+}
+
+void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors, DType dtype) {
+  std::vector<TensorShape> shapes;
+  for (const auto& t : tensors) shapes.push_back({t.name, t.shape});
+  write_safetensors(path, shapes, dtype, [&](size_t i, std::vector<float>& v) {
+    if (v.size() != tensors[i].values.size())
+      throw EngineError("tensor " + tensors[i].name + " has " + std::to_string(tensors[i].values.size()) +
+                        " values but shape " + shape_string(tensors[i].shape) + "; fix the writer's input.");
+    v = tensors[i].values;
+  });
 }
 
 }  // namespace engine

@@ -23,26 +23,30 @@ std::vector<Slot> layer_slots(const GemmaConfig& c, int layer) {
       {"self_attn.k_proj.weight", {nkv * hd, H}, &LayerWeights::k_proj},
   };
   if (c.layer_has_v_proj(layer)) s.push_back({"self_attn.v_proj.weight", {nkv * hd, H}, &LayerWeights::v_proj});
+  // File order of the random-checkpoint writer (its RNG draws follow it); the MoE-only
+  // tensors are skipped for dense models.
+  const bool moe = c.enable_moe_block;
   std::vector<Slot> rest = {
       {"self_attn.o_proj.weight", {H, nq * hd}, &LayerWeights::o_proj},
       {"self_attn.q_norm.weight", {hd}, &LayerWeights::q_norm},
       {"self_attn.k_norm.weight", {hd}, &LayerWeights::k_norm},
       {"post_attention_layernorm.weight", {H}, &LayerWeights::post_attn_norm},
       {"pre_feedforward_layernorm.weight", {H}, &LayerWeights::pre_ff_norm},
-      {"post_feedforward_layernorm_1.weight", {H}, &LayerWeights::post_ff_norm_1},
-      {"pre_feedforward_layernorm_2.weight", {H}, &LayerWeights::pre_ff_norm_2},
-      {"post_feedforward_layernorm_2.weight", {H}, &LayerWeights::post_ff_norm_2},
+      {moe ? "post_feedforward_layernorm_1.weight" : "", {H}, &LayerWeights::post_ff_norm_1},
+      {moe ? "pre_feedforward_layernorm_2.weight" : "", {H}, &LayerWeights::pre_ff_norm_2},
+      {moe ? "post_feedforward_layernorm_2.weight" : "", {H}, &LayerWeights::post_ff_norm_2},
       {"post_feedforward_layernorm.weight", {H}, &LayerWeights::post_ff_norm},
       {"mlp.gate_proj.weight", {F, H}, &LayerWeights::mlp_gate},
       {"mlp.up_proj.weight", {F, H}, &LayerWeights::mlp_up},
       {"mlp.down_proj.weight", {H, F}, &LayerWeights::mlp_down},
-      {"router.proj.weight", {E, H}, &LayerWeights::router_proj},
-      {"router.scale", {H}, &LayerWeights::router_scale},
-      {"router.per_expert_scale", {E}, &LayerWeights::per_expert_scale},
-      {"experts.gate_up_proj", {E, 2 * MF, H}, &LayerWeights::experts_gate_up},
-      {"experts.down_proj", {E, H, MF}, &LayerWeights::experts_down},
+      {moe ? "router.proj.weight" : "", {E, H}, &LayerWeights::router_proj},
+      {moe ? "router.scale" : "", {H}, &LayerWeights::router_scale},
+      {moe ? "router.per_expert_scale" : "", {E}, &LayerWeights::per_expert_scale},
+      {moe ? "experts.gate_up_proj" : "", {E, 2 * MF, H}, &LayerWeights::experts_gate_up},
+      {moe ? "experts.down_proj" : "", {E, H, MF}, &LayerWeights::experts_down},
   };
-  s.insert(s.end(), rest.begin(), rest.end());
+  for (auto& slot : rest)
+    if (!slot.suffix.empty()) s.push_back(std::move(slot));
   return s;
 }
 
@@ -70,9 +74,19 @@ Tensor read(const TensorStore& store, const std::string& name, const std::vector
   if (t->shape != shape)
     throw EngineError(t->file + ": tensor " + name + " has shape " + shape_string(t->shape) + " but config.json implies " +
                       shape_string(shape) + "; the config and the weights do not belong together.");
-  Tensor out(static_cast<size_t>(t->numel()));
-  to_f32(*t, out.data());
-  return out;
+  Tensor mapped = Tensor::mapped(*t, t->mapping);
+  // Norm vectors and scales are read once per token per layer; fp32 copies cost a few KB.
+  return shape.size() == 1 ? Tensor(mapped.to_vector()) : mapped;
+}
+
+// Gemma4ForConditionalGeneration stores the text model under "model.language_model.",
+// Gemma4ForCausalLM under "model."; the config's model_type suggests one, but text-only
+// exports of the multimodal model keep the long prefix, so the files decide.
+std::string resolve_prefix(const GemmaConfig& c, const TensorStore& store) {
+  for (const std::string& prefix : {c.weight_prefix, std::string("model.language_model."), std::string("model.")})
+    if (store.find(prefix + "embed_tokens.weight")) return prefix;
+  throw EngineError("tensor " + c.weight_prefix + "embed_tokens.weight is missing from the checkpoint (looked under "
+                    "\"model.language_model.\" and \"model.\" too); it is not a Gemma 4 text checkpoint in Hugging Face layout.");
 }
 
 }  // namespace
@@ -88,7 +102,9 @@ std::vector<ExpectedTensor> expected_tensors(const GemmaConfig& c) {
   return out;
 }
 
-Weights load_weights(const GemmaConfig& c, const TensorStore& store) {
+Weights load_weights(const GemmaConfig& config, const TensorStore& store) {
+  GemmaConfig c = config;
+  c.weight_prefix = resolve_prefix(config, store);
   Weights w;
   w.embed = read(store, c.weight_prefix + "embed_tokens.weight", {c.vocab_size, c.hidden_size});
   w.final_norm = read(store, c.weight_prefix + "norm.weight", {c.hidden_size});
@@ -96,7 +112,7 @@ Weights load_weights(const GemmaConfig& c, const TensorStore& store) {
   for (int l = 0; l < c.num_layers; ++l) {
     LayerWeights& lw = w.layers[l];
     for (const auto& s : layer_slots(c, l)) lw.*(s.field) = read(store, layer_prefix(c, l) + s.suffix, s.shape);
-    lw.layer_scalar = read(store, layer_prefix(c, l) + "layer_scalar", {1})[0];
+    lw.layer_scalar = read(store, layer_prefix(c, l) + "layer_scalar", {1}).at(0);
     if (!c.layer_has_v_proj(l) && store.find(layer_prefix(c, l) + "self_attn.v_proj.weight"))
       throw EngineError("tensor " + layer_prefix(c, l) + "self_attn.v_proj.weight exists but attention_k_eq_v is true for this full "
                         "layer; config.json does not match the weights.");

@@ -1,6 +1,6 @@
-// Text-model weights in fp32 for the CPU reference (gemma4.md §4.1). Linear weights are
-// [out, in] as in PyTorch. The CPU engine widens everything to fp32, so it is meant for
-// tiny and small checkpoints; the CUDA engine keeps bf16.
+// Text-model weights (gemma4.md §4.1). Linear weights are [out, in] as in PyTorch. Matrices
+// stay in the checkpoint's dtype, memory-mapped (see tensor.h); 1-D tensors (norms, scales)
+// are widened to fp32 at load since they are a few KB each.
 #pragma once
 
 #include <cstdint>
@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "engine/config.h"
+#include "engine/tensor.h"
 
 namespace engine {
 
 class TensorStore;
-
-using Tensor = std::vector<float>;
 
 struct LayerWeights {
   Tensor input_norm;        // [hidden]

@@ -15,6 +15,7 @@
 #include "harness/cli_args.h"
 #include "harness/commands.h"
 #include "harness/daemon_api.h"
+#include "harness/daemon_endpoints.h"
 #include "harness/daemon_http.h"
 #include "harness/daemon_queue.h"
 #include "harness/data_catalog.h"
@@ -92,13 +93,14 @@ int lock_store_for_daemon(const std::string& store_path) {
 
 const char* kServeUsage =
     "usage: harness serve [--listen 127.0.0.1:8420] [--store FILE] [--data-dir DIR] [--token-file FILE]\n"
-    "                     [--max-concurrent-runs N] [--templates-dir DIR] [--request-timeout S]";
+    "                     [--max-concurrent-runs N] [--templates-dir DIR] [--request-timeout S]\n"
+    "                     [--allow-endpoint URL_PREFIX]... [--max-run-concurrency N] [--max-request-timeout S]";
 
 }  // namespace
 
 int cmd_serve(const Args& raw) {
   CliArgs args(raw, {"listen", "store", "data-dir", "token-file", "max-concurrent-runs", "templates-dir",
-                        "request-timeout"}, {});
+                        "request-timeout", "allow-endpoint", "max-run-concurrency", "max-request-timeout"}, {});
   if (!args.positionals().empty()) throw UsageError(kServeUsage);
   const ListenAddress listen = parse_listen(args.get("listen", "127.0.0.1:8420"));
   std::string token;
@@ -113,6 +115,16 @@ int cmd_serve(const Args& raw) {
   qo.max_concurrent_runs = args.get_int("max-concurrent-runs", 1);
   if (qo.max_concurrent_runs < 1 || qo.max_concurrent_runs > 64)
     throw UsageError("--max-concurrent-runs must be between 1 and 64");
+  for (const auto& prefix : args.get_all("allow-endpoint")) {
+    if (auto problem = check_allow_prefix(prefix); !problem.empty()) throw UsageError(problem);
+    qo.endpoints.allowed_prefixes.push_back(prefix);
+  }
+  qo.max_run_concurrency = args.get_int("max-run-concurrency", qo.max_run_concurrency);
+  if (qo.max_run_concurrency < 1 || qo.max_run_concurrency > 4096)
+    throw UsageError("--max-run-concurrency must be between 1 and 4096");
+  qo.max_request_timeout_s = args.get_double("max-request-timeout", qo.max_request_timeout_s);
+  if (!(qo.max_request_timeout_s >= 1 && qo.max_request_timeout_s <= 7 * 86400.0))
+    throw UsageError("--max-request-timeout must be between 1 and 604800 seconds (a week)");
 
   // Signals are taken by one thread (sigwait), so every other thread must block them.
   sigset_t signals;
@@ -136,7 +148,8 @@ int cmd_serve(const Args& raw) {
   ho.token = token;
   ho.is_public = &DaemonApi::is_public;
   ho.request_timeout_s = args.get_int("request-timeout", ho.request_timeout_s);
-  if (ho.request_timeout_s < 1) throw UsageError("--request-timeout must be at least 1 second");
+  if (ho.request_timeout_s < 1 || ho.request_timeout_s > 3600)
+    throw UsageError("--request-timeout must be between 1 and 3600 seconds");
   std::unique_ptr<HttpServer> server;
   try {
     server = std::make_unique<HttpServer>(ho, [&api](HttpRequest req, Respond respond) {
@@ -149,6 +162,9 @@ int cmd_serve(const Args& raw) {
   const std::string shown_host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
   std::cerr << "harness serve: listening on http://" << shown_host << ":" << server->port() << " (store "
             << qo.store_path << ", data dir " << qo.data_dir << (token.empty() ? "" : ", token required") << ")\n";
+  if (qo.endpoints.allowed_prefixes.empty())
+    std::cerr << "harness serve: runs may call loopback endpoints only, without an API key "
+                 "(--allow-endpoint URL_PREFIX allows others and sends them $OPENAI_API_KEY)\n";
   if (!picked.empty()) {
     std::cerr << "harness serve: continuing " << picked.size() << " run(s) left queued or running:";
     for (auto id : picked) std::cerr << " " << id;

@@ -104,6 +104,22 @@ fs::path inside(const std::string& given, const std::string& root, const std::st
   return real;
 }
 
+// One thread per request in flight: the operator's bound keeps a client from starting thousands.
+int concurrency_field(const json& j, int max) {
+  const json& v = j.at("concurrency");
+  if ((v.is_number_integer() || v.is_number_unsigned()) && v.get<double>() > max)
+    throw ApiError(400, "field 'concurrency' must be at most " + std::to_string(max) +
+                            " (this daemon's --max-run-concurrency)");
+  return static_cast<int>(get_int(j, "concurrency", 1, max));
+}
+
+std::string format_seconds(double s) {
+  std::string out = std::to_string(s);
+  out.erase(out.find_last_not_of('0') + 1);
+  if (out.back() == '.') out.pop_back();
+  return out;
+}
+
 std::string check_target(const std::string& target, const std::string& data_dir) {
   static const std::regex name_re("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   const bool yaml = target.ends_with(".yaml") || target.ends_with(".yml");
@@ -121,7 +137,8 @@ const std::vector<std::string> kSubmitFields = {"targets",        "variant",    
 
 }  // namespace
 
-NewRunRequest parse_submit_body(const std::string& body, const std::string& data_dir) {
+NewRunRequest parse_submit_body(const std::string& body, const QueueOptions& options) {
+  const std::string& data_dir = options.data_dir;
   json j = parse_object(body);
   check_fields(j, "", kSubmitFields);
   NewRunRequest req;
@@ -161,18 +178,25 @@ NewRunRequest parse_submit_body(const std::string& body, const std::string& data
       if (!ep.base_url.starts_with("http://") && !ep.base_url.starts_with("https://"))
         throw ApiError(400, "field '" + where + "url' must start with http:// or https://");
       if (ep.model.empty()) throw ApiError(400, "field '" + where + "model' must not be empty");
+      if (auto refusal = endpoint_refusal(options.endpoints, ep.base_url); !refusal.empty())
+        throw ApiError(403, "field '" + where + "url': " + refusal);
+      // The daemon's key goes only where the operator said it may (--allow-endpoint).
+      ep.api_key_env = key_allowed(options.endpoints, ep.base_url) ? "OPENAI_API_KEY" : "";
       c.endpoints.push_back(ep);
     }
   } else {
     c.engine_dir = inside(get_string(j, "engine", ""), data_dir, "engine").string();
   }
-  if (j.contains("concurrency")) c.concurrency = static_cast<int>(get_int(j, "concurrency", 1, 4096));
+  if (j.contains("concurrency")) c.concurrency = concurrency_field(j, options.max_run_concurrency);
   if (j.contains("limit")) c.limit = static_cast<int>(get_int(j, "limit", 0, 100000000));
   if (j.contains("max_attempts")) c.retry.max_attempts = static_cast<int>(get_int(j, "max_attempts", 1, 100));
   if (j.contains("request_timeout_s")) {
     const json& v = j["request_timeout_s"];
-    if (!v.is_number() || v.get<double>() <= 0)
+    if (!v.is_number() || !(v.get<double>() > 0))
       throw ApiError(400, "field 'request_timeout_s' must be a positive number of seconds");
+    if (v.get<double>() > options.max_request_timeout_s)
+      throw ApiError(400, "field 'request_timeout_s' must be at most " + format_seconds(options.max_request_timeout_s) +
+                              " seconds (this daemon's --max-request-timeout)");
     c.retry.request_timeout_s = v.get<double>();
   }
   if (j.contains("skip_preflight")) req.skip_preflight = get_bool(j, "skip_preflight");
@@ -295,7 +319,7 @@ void get_health(DaemonApi::Impl& api, const HttpRequest&, const DaemonApi::Impl:
 }
 
 void post_run(DaemonApi::Impl& api, const HttpRequest& req, const DaemonApi::Impl::Params&, Respond& respond) {
-  NewRunRequest request = parse_submit_body(req.body, api.queue.options().data_dir);
+  NewRunRequest request = parse_submit_body(req.body, api.queue.options());
   api.off_io_thread(respond, [&api, request = std::move(request)]() mutable {
     const int64_t id = api.queue.submit(std::move(request));
     return json_reply(202, {{"run_id", id}, {"status", "queued"}});
@@ -352,7 +376,7 @@ void post_resume(DaemonApi::Impl& api, const HttpRequest& req, const DaemonApi::
   if (!req.body.empty()) {
     json j = parse_object(req.body);
     check_fields(j, "", {"concurrency"});
-    if (j.contains("concurrency")) concurrency = static_cast<int>(get_int(j, "concurrency", 1, 4096));
+    if (j.contains("concurrency")) concurrency = concurrency_field(j, api.queue.options().max_run_concurrency);
   }
   api.off_io_thread(respond, [&api, id, concurrency] {
     std::string message;

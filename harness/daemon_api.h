@@ -19,9 +19,10 @@ struct ApiError : std::runtime_error {
   int status;
 };
 
-// Parses the body of POST /api/runs. Unknown fields, wrong types and targets that name
-// files outside `data_dir` throw ApiError(400) naming the field.
-NewRunRequest parse_submit_body(const std::string& body, const std::string& data_dir);
+// Parses the body of POST /api/runs. Unknown fields, wrong types, values past the
+// daemon's bounds and targets that name files outside the data dir throw ApiError(400)
+// naming the field; an endpoint the operator did not allow throws ApiError(403).
+NewRunRequest parse_submit_body(const std::string& body, const QueueOptions& options);
 
 class DaemonApi {
  public:

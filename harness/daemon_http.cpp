@@ -1,6 +1,7 @@
-// One strand per connection on a shared io_context. Checks, in order: request size and
+// One strand per connection on a shared io_context. Checks, in order: header size and
 // timeout (Beast's parser limits), Host/Origin (against DNS rebinding and cross-site
-// requests from browsers), the bearer token; then the handler.
+// requests from browsers), the bearer token, all before the body is read; then the body's
+// size, then the handler.
 #include "harness/daemon_http.h"
 
 #include <atomic>
@@ -127,16 +128,31 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   const HttpServerOptions& opts() const { return server_->options; }
 
+  // The header first: Host, Origin and the token are checked before the body is read, so
+  // a client without the token cannot make the daemon buffer a body for it.
   void read() {
     parser_.emplace();
     parser_->body_limit(opts().body_limit);
     parser_->header_limit(static_cast<uint32_t>(opts().header_limit));
     stream_.expires_after(std::chrono::seconds(opts().request_timeout_s));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
   }
 
-  void on_read(beast::error_code ec) {
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    pending_ = HttpRequest{};
+    pending_.method = std::string(req.method_string());
+    split_target(sv(req.target()), pending_);
+    if (auto refused = check_access(req, pending_)) return send(std::move(*refused), false);
+    if (parser_->is_done()) return on_body({});
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
+  }
+
+  void on_read_error(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof)
       return close();
@@ -148,25 +164,22 @@ class Session : public std::enable_shared_from_this<Session> {
       return send(error_reply(431, "the request headers are larger than " + std::to_string(opts().header_limit) +
                                        " bytes; send fewer or shorter headers"),
                   false);
-    if (ec) return send(error_reply(400, "the request is not valid HTTP/1.1 (" + ec.message() + ")"), false);
+    send(error_reply(400, "the request is not valid HTTP/1.1 (" + ec.message() + ")"), false);
+  }
 
-    auto& req = parser_->get();
-    keep_alive_ = req.keep_alive();
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    split_target(sv(req.target()), request);
-    request.body = std::move(req.body());
-
-    if (auto refused = check_access(req, request)) return send(std::move(*refused), keep_alive_);
+  void on_body(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    pending_.body = std::move(parser_->get().body());
     stream_.expires_never();  // the handler may take a while (pre-flight)
     auto self = shared_from_this();
-    server_->handler(std::move(request), [self](HttpReply reply) {
+    server_->handler(std::move(pending_), [self](HttpReply reply) {
       asio::post(self->stream_.get_executor(),
                  [self, reply = std::move(reply)]() mutable { self->send(std::move(reply), self->keep_alive_); });
     });
   }
 
   std::optional<HttpReply> check_access(const http::request<http::string_body>& req, const HttpRequest& request) {
+    // Only header fields: the body has not been read yet (on_header).
     const std::string host = host_of(sv(req[http::field::host]));
     // Without a token the daemon trusts whoever can reach the loopback address, so a web
     // page must not reach it through a DNS name that resolves to 127.0.0.1.
@@ -279,6 +292,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = false;
+  HttpRequest pending_;  // method, path and query of the request being read
   std::shared_ptr<EventSource> events_;
   std::shared_ptr<std::vector<char>> drain_;
   int quiet_polls_ = 0;

@@ -1,5 +1,6 @@
 #include "harness/daemon_queue.h"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -53,6 +54,21 @@ std::shared_ptr<RunState> RunQueue::state_for(int64_t run_id, const std::string&
   return state;
 }
 
+ResumeOverrides RunQueue::overrides_for(int concurrency) const {
+  ResumeOverrides o;
+  o.concurrency = concurrency;
+  o.data_dir = options_.data_dir;
+  // Runs stored by older daemons or by the CLI get the same bounds as new API runs.
+  o.adjust = [policy = options_.endpoints, max_concurrency = options_.max_run_concurrency,
+              max_timeout = options_.max_request_timeout_s](RunConfig& c) {
+    apply_endpoint_policy(policy, c.endpoints);
+    c.concurrency = std::clamp(c.concurrency, 1, max_concurrency);
+    if (!(c.retry.request_timeout_s > 0 && c.retry.request_timeout_s <= max_timeout))
+      c.retry.request_timeout_s = max_timeout;
+  };
+  return o;
+}
+
 std::vector<int64_t> RunQueue::start() {
   std::vector<int64_t> picked;
   {
@@ -65,7 +81,7 @@ std::vector<int64_t> RunQueue::start() {
       Entry entry;
       entry.run_id = run.id;
       entry.state = state_for(run.id, "queued");
-      entry.overrides.data_dir = options_.data_dir;
+      entry.overrides = overrides_for(0);
       queued_[run.id] = std::move(entry);
       picked.push_back(run.id);
     }
@@ -90,16 +106,22 @@ void RunQueue::stop() {
 int64_t RunQueue::submit(NewRunRequest request) {
   request.templates_dir = options_.templates_dir;
   request.config.data_dir = options_.data_dir;
+  request.defer_engine = true;
+  apply_endpoint_policy(options_.endpoints, request.config.endpoints);
   std::ostringstream log;
-  auto prepared = std::make_shared<PreparedRun>(prepare_new_run(std::move(request), log));
+  // Validated and recorded, then dropped: the executor builds the backend and plans again
+  // when it takes the run, so a long queue holds no models, datasets or connections.
+  PreparedRun prepared = prepare_new_run(std::move(request), log);
   std::lock_guard lock(mutex_);
   if (stopping_) throw CommandError("the daemon is shutting down; submit the run again once it restarts", kExitFailure);
-  const int64_t run_id = record_new_run(*store_, *prepared, "queued");
+  const int64_t run_id = record_new_run(*store_, prepared, "queued");
   log_lines(run_id, log.str());
   Entry entry;
   entry.run_id = run_id;
   entry.state = state_for(run_id, "queued");
-  entry.prepared = std::move(prepared);
+  entry.fresh = true;
+  entry.overrides = overrides_for(0);
+  entry.overrides.fresh = true;
   queued_[run_id] = std::move(entry);
   wake_.notify_one();
   return run_id;
@@ -163,8 +185,7 @@ QueueAnswer RunQueue::resume(int64_t run_id, int concurrency, std::string* messa
   Entry entry;
   entry.run_id = run_id;
   entry.state = state_for(run_id, "queued");
-  entry.overrides.concurrency = concurrency;
-  entry.overrides.data_dir = options_.data_dir;
+  entry.overrides = overrides_for(concurrency);
   queued_[run_id] = std::move(entry);
   wake_.notify_one();
   return QueueAnswer::Ok;
@@ -241,8 +262,9 @@ void RunQueue::execute(Entry entry) {
   std::ostringstream log;
   PreparedRun run;
   try {
-    if (entry.prepared) run = std::move(*entry.prepared);
-    else run = prepare_resume(*store_, run_id, entry.overrides, log);
+    run = prepare_resume(*store_, run_id, entry.overrides, log);
+    // A submitted engine run is recorded before its model is loaded (submit).
+    if (stored->fingerprint.empty() && run.backend) store_->set_run_fingerprint(run_id, run.backend->fingerprint());
   } catch (const std::exception& e) {
     log_lines(run_id, log.str());
     std::cerr << "run " << run_id << ": cannot continue: " << e.what() << "\n";
@@ -251,7 +273,7 @@ void RunQueue::execute(Entry entry) {
     return;
   }
   log_lines(run_id, log.str());
-  std::cerr << "run " << run_id << (entry.prepared ? " started" : " resumed") << "\n";
+  std::cerr << "run " << run_id << (entry.fresh ? " started" : " resumed") << "\n";
 
   RunSettings settings;
   settings.concurrency = run.config.concurrency;

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/daemon_endpoints.h"
 #include "harness/run_start.h"
 #include "store/store.h"
 
@@ -25,6 +26,10 @@ struct QueueOptions {
   std::string data_dir;       // every run the daemon executes reads its data here
   std::string templates_dir;  // where target names are looked up
   int max_concurrent_runs = 1;
+  EndpointPolicy endpoints;   // which endpoints runs may call; which get the key
+  // Bounds on what an API client may ask for (and on stored runs the daemon continues).
+  int max_run_concurrency = 64;          // requests in flight per run (one thread each)
+  double max_request_timeout_s = 86400;  // request_timeout_s of a run
 };
 
 // What the API and the event stream see of one run this daemon knows about. Progress
@@ -59,7 +64,9 @@ class RunQueue {
   void stop();
 
   // Pre-flight, plans and the store record. Blocking (seconds): call it off the IO
-  // threads. Throws CommandError/UsageError with the CLI's message.
+  // threads. Throws CommandError/UsageError with the CLI's message. Nothing of the run is
+  // kept in memory while it waits: the backend (for `engine`, the model) and the plans
+  // are built again when an executor takes it, as for a resumed run.
   int64_t submit(NewRunRequest request);
 
   // Queued: cancelled at once. Running: stops taking work. `message` says why not.
@@ -80,12 +87,13 @@ class RunQueue {
   struct Entry {
     int64_t run_id = 0;
     std::shared_ptr<RunState> state;
-    std::shared_ptr<PreparedRun> prepared;  // new runs; resumed runs are prepared when taken
+    bool fresh = false;  // submitted now (not resumed): only the log's wording differs
     ResumeOverrides overrides;
   };
   void executor_loop();
   void execute(Entry entry);
   std::shared_ptr<RunState> state_for(int64_t run_id, const std::string& status);
+  ResumeOverrides overrides_for(int concurrency) const;
 
   QueueOptions options_;
   std::unique_ptr<store::Store> store_;  // the one writer connection

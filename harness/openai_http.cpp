@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include <curl/curl.h>
@@ -19,12 +20,28 @@ std::once_flag curl_init_once;
 struct TransferState {
   std::string* body;
   std::optional<double>* retry_after;
+  size_t max_body = 0;
+  bool too_large = false;
 };
 
+// Returning less than given makes libcurl stop the transfer (CURLE_WRITE_ERROR).
 size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
   auto* state = static_cast<TransferState*>(user);
-  state->body->append(data, size * nmemb);
-  return size * nmemb;
+  const size_t n = size * nmemb;
+  if (n > state->max_body - std::min(state->max_body, state->body->size())) {
+    state->too_large = true;
+    return 0;
+  }
+  state->body->append(data, n);
+  return n;
+}
+
+// libcurl takes milliseconds as a long: keep huge or odd values from overflowing it.
+long timeout_ms(double seconds) {
+  constexpr double kMaxMs = 30.0 * 86400 * 1000;  // 30 days
+  const double ms = seconds * 1000;
+  if (!(ms >= 1)) return 1;
+  return static_cast<long>(std::min(ms, kMaxMs));
 }
 
 size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
@@ -83,6 +100,19 @@ const char* transport_kind(CURLcode code) {
 
 }  // namespace
 
+size_t default_max_reply_bytes() {
+  static const size_t bytes = [] {
+    size_t mb = 64;
+    if (const char* v = std::getenv("HARNESS_MAX_REPLY_MB"); v && *v) {
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(v, &end, 10);
+      if (end && *end == '\0' && n >= 1 && n <= 65536) mb = static_cast<size_t>(n);
+    }
+    return mb << 20;
+  }();
+  return bytes;
+}
+
 CurlHandlePool::CurlHandlePool() {
   std::call_once(curl_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
@@ -118,7 +148,7 @@ HttpResponse CurlHandlePool::perform(const HttpRequest& request) {
   // Reset drops the previous options but keeps the connection cache (the point of the pool).
   curl_easy_reset(curl);
   char errbuf[CURL_ERROR_SIZE] = {0};
-  TransferState state{&out.body, &out.retry_after_s};
+  TransferState state{&out.body, &out.retry_after_s, request.max_body_bytes};
 
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, "Accept: application/json");
@@ -138,10 +168,8 @@ HttpResponse CurlHandlePool::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::max(1.0, request.connect_timeout_s * 1000)));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(std::max(1.0, request.timeout_s * 1000)));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms(request.connect_timeout_s));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms(request.timeout_s));
   if (request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
@@ -158,6 +186,14 @@ HttpResponse CurlHandlePool::perform(const HttpRequest& request) {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     out.http_status = static_cast<int>(status);
+  } else if (state.too_large) {
+    // The same server would send the same reply again: not retried. The first bytes stay
+    // for the sample's raw response, the rest is dropped.
+    out.transport_retryable = false;
+    out.transport_error = "reply too large: the body passed " + std::to_string(request.max_body_bytes) +
+                          " bytes and was cut off; check the server (or raise HARNESS_MAX_REPLY_MB)";
+    out.body.resize(std::min<size_t>(out.body.size(), 4096));
+    out.body.shrink_to_fit();
   } else {
     out.transport_retryable = retryable(code);
     const char* detail = errbuf[0] ? errbuf : curl_easy_strerror(code);

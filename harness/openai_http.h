@@ -3,12 +3,16 @@
 // connection to the endpoint (no TCP handshake per request at 256 requests in flight).
 #pragma once
 
+#include <cstddef>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace harness {
+
+// 64 MiB, or $HARNESS_MAX_REPLY_MB (read once) when it is a whole number from 1 to 65536.
+size_t default_max_reply_bytes();
 
 struct HttpRequest {
   std::string method = "POST";  // "POST" | "GET"
@@ -17,6 +21,9 @@ struct HttpRequest {
   std::string bearer_token;     // "" = no Authorization header
   double connect_timeout_s = 10;
   double timeout_s = 60;        // whole transfer
+  // A longer reply body ends the transfer with a non-retryable error (a broken or hostile
+  // server must not fill the memory); see default_max_reply_bytes().
+  size_t max_body_bytes = default_max_reply_bytes();
 };
 
 struct HttpResponse {

@@ -6,6 +6,7 @@
 #include "benches/common/jsonl.h"
 #include "benches/livecodebench/livecodebench.h"
 #include "harness/errors.h"
+#include "harness/template.h"
 
 namespace harness {
 
@@ -13,6 +14,13 @@ namespace {
 
 std::vector<std::string> read_task_ids(const std::string& data_dir, const std::string& file,
                                        const std::string& template_name) {
+  // Checked when the template is loaded too; stored templates of a resumed run come back
+  // without that check.
+  if (!is_path_inside(file))
+    throw CommandError("template " + template_name + ": selection.task_ids_file '" + file +
+                           "' leaves the data dir (an absolute path or a '..' component); give a path "
+                           "relative to the data dir",
+                       kExitBadInput);
   std::string text;
   try {
     text = benches::read_data_file(data_dir + "/" + file,

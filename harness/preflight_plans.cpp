@@ -11,6 +11,7 @@
 #include "harness/data_catalog.h"
 #include "harness/errors.h"
 #include "harness/preflight.h"
+#include "sandbox/memory_cgroup.h"
 #include "sandbox/runners.h"
 
 namespace fs = std::filesystem;
@@ -222,6 +223,8 @@ void check_toolchains(const std::vector<BenchPlan>& plans, const ToolchainProble
       else report.ok(name, version.empty() ? "found" : version);
     }
   }
+  // How much memory one sandbox may take: a cgroup bound, or only the rlimits' loose one.
+  if (!seen.empty() && !problem) report.ok("sandbox memory bound", sandbox::describe_memory_bound());
 }
 
 }  // namespace harness

@@ -1,5 +1,7 @@
 #include "harness/run_start.h"
 
+#include <filesystem>
+
 #include "harness/data_catalog.h"
 #include "harness/errors.h"
 #include "harness/preflight.h"
@@ -38,8 +40,14 @@ PreparedRun prepare_new_run(NewRunRequest request, std::ostream& log) {
     limits = check_endpoints(config, preflight_options, preflight, log);
     if (preflight.failed()) finish_preflight(preflight, log);
   }
-  run.backend = make_backend(config);
-  const std::string flavour = run.backend->flavour();
+  // A deferred engine's flavour is known without loading it (EmbeddedBackend::flavour).
+  const bool deferred = request.defer_engine && config.endpoints.empty() && !config.engine_dir.empty();
+  if (!deferred) run.backend = make_backend(config);
+  else if (!std::filesystem::is_regular_file(std::filesystem::path(config.engine_dir) / "config.json"))
+    throw CommandError(config.engine_dir + " is not a model folder (it has no config.json); give the folder of an "
+                                           "HF checkpoint",
+                       kExitBadInput);
+  const std::string flavour = deferred ? "embedded" : run.backend->flavour();
   for (auto& t : templates) t = t.resolved_for(flavour);
   // A template whose bench or data is missing fails the command, naming every such
   // template at once, unless skip_unavailable: then it is stored as "skipped" with the
@@ -86,7 +94,7 @@ int64_t record_new_run(store::Store& store, PreparedRun& prepared, const std::st
   run.model = config.endpoints.empty() ? config.engine_dir : config.endpoints[0].model;
   run.config = config.to_json();
   run.config["skip_preflight"] = prepared.skip_preflight;
-  run.fingerprint = prepared.backend->fingerprint();
+  if (prepared.backend) run.fingerprint = prepared.backend->fingerprint();
   run.harness_version = HARNESS_VERSION;
   const int64_t run_id = store.create_run(run);
   auto& plans = prepared.plans;
@@ -141,14 +149,16 @@ PreparedRun prepare_resume(store::Store& store, int64_t run_id, const ResumeOver
       config.endpoints.push_back(ep);
     }
   }
+  if (overrides.adjust) overrides.adjust(config);
   run.backend = make_backend(config);
 
   std::vector<BenchTemplate> templates;
   std::vector<store::BenchRunRecord> bench_runs;
   for (const auto& br : store.bench_runs(run_id)) {
     if (br.status == "skipped") {  // its bench or data was missing when the run started
-      log << "not resuming " << br.template_name << ": it was skipped when run " << run_id
-          << " started; start a new run for it\n";
+      if (!overrides.fresh)
+        log << "not resuming " << br.template_name << ": it was skipped when run " << run_id
+            << " started; start a new run for it\n";
       run.has_skipped = true;
       continue;
     }

@@ -3,6 +3,7 @@
 // the store, so that a run which cannot start leaves no trace; only then is it recorded.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -22,6 +23,9 @@ struct NewRunRequest {
   std::string templates_dir;      // where names are looked up ("" = default_templates_dir())
   bool skip_preflight = false;
   bool skip_unavailable = false;
+  // The daemon: do not load the embedded engine now (a queued run must not hold a model);
+  // it is loaded when the run starts, and the fingerprint is stored then.
+  bool defer_engine = false;
 };
 
 struct PreparedRun {
@@ -29,7 +33,7 @@ struct PreparedRun {
   RunConfig config;
   std::string variant;
   bool skip_preflight = false;
-  std::unique_ptr<Backend> backend;
+  std::unique_ptr<Backend> backend;  // null for a deferred engine (NewRunRequest::defer_engine)
   std::vector<BenchPlan> plans;
   // Templates whose bench or data is missing (--skip-unavailable): stored as "skipped".
   std::vector<std::pair<BenchTemplate, std::string>> unavailable;
@@ -50,6 +54,10 @@ struct ResumeOverrides {
   int concurrency = 0;                 // 0 = as stored
   std::string data_dir;                // "" = as stored
   std::vector<std::string> endpoints;  // the server moved: same model, new addresses
+  // Last word on the stored configuration before the backend is built (the daemon's
+  // endpoint policy and bounds); may throw CommandError.
+  std::function<void(RunConfig&)> adjust;
+  bool fresh = false;  // recorded just now by the daemon: skipped templates were reported then
 };
 
 // Rebuilds a stored run's backend and plans; the dataset of every bench must still have

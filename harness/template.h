@@ -91,6 +91,13 @@ std::string default_templates_dir();
 std::vector<BenchTemplate> resolve_targets(const std::vector<std::string>& targets,
                                            const std::string& templates_dir);
 
+// Path checks for names that templates and suites join onto a folder: a suite's template
+// name must be a plain file stem (no '/', '\\', NUL, and not "." or ".."); a
+// selection.task_ids_file must be a relative path with no ".." component, so that
+// neither can reach outside the templates dir or the data dir.
+bool is_plain_name(const std::string& name);
+bool is_path_inside(const std::string& relative);
+
 // Validates a file (template or suite) and returns "" or the error message.
 std::string validate_file(const std::string& path, const std::string& templates_dir);
 

@@ -65,6 +65,11 @@ void check_selection(const json& j, const SchemaReader& reader, Diagnostics& dia
   if (sel.contains("task_ids_file") && sel["task_ids_file"].get<std::string>().empty())
     diag.error(reader.mark_of("selection.task_ids_file"), "selection.task_ids_file",
                "empty; give a path relative to the data dir");
+  else if (sel.contains("task_ids_file") && !is_path_inside(sel["task_ids_file"].get<std::string>()))
+    diag.error(reader.mark_of("selection.task_ids_file"), "selection.task_ids_file",
+               "'" + sel["task_ids_file"].get<std::string>() +
+                   "' leaves the data dir (an absolute path or a '..' component); give a path "
+                   "relative to the data dir");
   if (sel.contains("filter")) {
     for (const char* key : {"min_date", "max_date"}) {
       std::string path = std::string("selection.filter.") + key;
@@ -189,6 +194,12 @@ Suite read_suite(const YAML::Node& root, Diagnostics& diag, const std::string& t
     std::string path = "templates[" + std::to_string(i) + "]";
     if (!seen.insert(name).second) {
       diag.error(reader.mark_of(path), path, "'" + name + "' is listed twice; remove one");
+      continue;
+    }
+    if (!is_plain_name(name)) {
+      diag.error(reader.mark_of(path), path,
+                 "'" + name + "' is not a template name (it has '/', '\\' or is '.' or '..'); "
+                 "list names of template files in the templates dir");
       continue;
     }
     if (templates_dir.empty()) continue;

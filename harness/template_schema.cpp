@@ -30,6 +30,9 @@ using K = ValueKind;
 
 constexpr double kMaxCount = 10'000'000;  // keeps every count inside an int
 
+// The benches that run generated code (and so read the `sandbox` section).
+constexpr std::string_view kCodeBenches = "humaneval|humanevalplus|livecodebench|multipl_e";
+
 // Order matters twice: it is the order of the README's field list, and a section's
 // children are listed in "known keys" hints in this order.
 const std::vector<FieldSpec> kTemplateFields = {
@@ -100,29 +103,36 @@ const std::vector<FieldSpec> kTemplateFields = {
      .doc = "livecodebench: `omk` (public tests, 10 s total) or `official` (LCB's own)."},
     {.path = "scoring.langs", .kind = K::StringList, .choices = "rs|java|js",
      .only_bench = "multipl_e", .doc = "multipl_e (required there): languages, in run order."},
-    {.path = "sandbox", .kind = K::Section, .doc = "Limits for running generated code."},
+    // Each sandbox key lists the benches that honour it; any other bench's template is
+    // rejected at validation rather than have the limit silently ignored.
+    {.path = "sandbox", .kind = K::Section, .only_bench = kCodeBenches,
+     .doc = "Limits for running generated code."},
     {.path = "sandbox.timeout_s", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600,
+     .max = 3600, .only_bench = kCodeBenches,
      .doc = "The reference's time limit per problem, in reference-machine seconds; the bench "
             "enforces it (humaneval scales it by a calibrated machine speed factor)."},
     {.path = "sandbox.speed_factor", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 1000,
+     .max = 1000, .only_bench = "humaneval|humanevalplus",
      .doc = "Pins the machine speed factor instead of calibrating it (to compare machines)."},
     {.path = "sandbox.wall_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "Wall-clock limit of one program run."},
+     .max = 3600, .only_bench = "multipl_e", .doc = "Wall-clock limit of one program run."},
     {.path = "sandbox.cpu_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "CPU-time limit of one program run."},
+     .max = 3600, .only_bench = "multipl_e", .doc = "CPU-time limit of one program run."},
     {.path = "sandbox.memory_mb", .kind = K::Integer, .min = 16, .max = 1 << 20,
+     .only_bench = "multipl_e",
      .doc = "Address-space limit per process, MiB."},
     {.path = "sandbox.compile_wall_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "Wall-clock limit of a compile step (rs, java)."},
+     .max = 3600, .only_bench = "multipl_e", .doc = "Wall-clock limit of a compile step (rs, java)."},
     {.path = "sandbox.compile_cpu_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "CPU-time limit of a compile step."},
+     .max = 3600, .only_bench = "multipl_e", .doc = "CPU-time limit of a compile step."},
     {.path = "sandbox.compile_memory_mb", .kind = K::Integer, .min = 16, .max = 1 << 20,
+     .only_bench = "multipl_e",
      .doc = "Address-space limit of a compile step, MiB."},
     {.path = "sandbox.processes", .kind = K::Integer, .min = 1, .max = 4096,
+     .only_bench = "multipl_e",
      .doc = "Maximum processes inside one sandbox."},
     {.path = "sandbox.output_bytes", .kind = K::Integer, .min = 1, .max = 1 << 30,
+     .only_bench = "multipl_e",
      .doc = "Captured stdout/stderr per stream; the rest is dropped."},
     {.path = "sanity", .kind = K::Section, .doc = "Post-run checks (benches.md §10)."},
     {.path = "sanity.min_p10_chars", .kind = K::Integer, .min = 0, .max = kMaxCount,
@@ -228,6 +238,25 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   return best;
 }
 
+std::vector<std::string> split_benches(std::string_view only_bench) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start <= only_bench.size() && !only_bench.empty()) {
+    size_t bar = only_bench.find('|', start);
+    if (bar == std::string_view::npos) bar = only_bench.size();
+    names.emplace_back(only_bench.substr(start, bar - start));
+    start = bar + 1;
+  }
+  return names;
+}
+
+bool applies_to_bench(const FieldSpec& field, std::string_view bench) {
+  if (field.only_bench.empty() || bench.empty()) return true;
+  for (const std::string& name : split_benches(field.only_bench))
+    if (name == bench) return true;
+  return false;
+}
+
 std::string join_names(const std::vector<std::string>& names, std::string_view sep) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -248,7 +277,8 @@ std::string template_schema_markdown() {
     std::string type = templates::kind_label(f.kind);
     if (f.nullable) type += " or null";
     std::string meaning(f.doc);
-    if (!f.only_bench.empty()) meaning += " Only for " + std::string(f.only_bench) + ".";
+    if (!f.only_bench.empty())
+      meaning += " Only for " + templates::join_names(templates::split_benches(f.only_bench)) + ".";
     if (f.overridable) meaning += " Overridable.";
     out += "| `" + std::string(f.path) + "` | " + type + " | " + (f.required ? "yes" : "") +
            " | " + templates::range_label(f) + " | " + meaning + " |\n";

@@ -31,7 +31,7 @@ struct FieldSpec {
   bool min_exclusive = false;
   std::optional<double> max;
   std::string_view choices;         // "omk|official": allowed values (list items for lists)
-  std::string_view only_bench;      // the key is accepted only for this bench
+  std::string_view only_bench;      // the key is accepted only for these benches ("a|b")
   bool overridable = false;         // may appear under overrides.<flavour>
   std::string_view doc;
 };
@@ -50,6 +50,11 @@ std::vector<const FieldSpec*> children_of(const FieldTable& table, std::string_v
 int edit_distance(std::string_view a, std::string_view b);
 // The closest candidate within a small distance, or "" when nothing is close.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+// only_bench's names ("humaneval|humanevalplus" -> both).
+std::vector<std::string> split_benches(std::string_view only_bench);
+// True when the field has no only_bench, the bench is not known yet, or it is listed.
+bool applies_to_bench(const FieldSpec& field, std::string_view bench);
 
 // "first, all, indices" — for messages.
 std::string join_names(const std::vector<std::string>& names, std::string_view sep = ", ");

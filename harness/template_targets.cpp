@@ -52,6 +52,19 @@ Suite load_suite_checked(const std::string& path, const std::string& templates_d
 
 }  // namespace
 
+bool is_plain_name(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find_first_of(std::string("/\\\0", 3)) == std::string::npos;
+}
+
+bool is_path_inside(const std::string& relative) {
+  if (relative.empty() || relative.find('\0') != std::string::npos) return false;
+  fs::path p(relative);
+  if (p.is_absolute() || p.has_root_name() || p.has_root_directory()) return false;
+  for (const auto& part : p)
+    if (part == "..") return false;
+  return true;
+}
+
 std::vector<std::string> list_template_names(const std::string& templates_dir) {
   return yaml_stems(templates_dir);
 }
@@ -88,8 +101,12 @@ std::vector<BenchTemplate> resolve_targets(const std::vector<std::string>& targe
     out.push_back(std::move(t));
   };
   auto add_suite = [&](const Suite& suite) {
-    for (const auto& name : suite.templates)
+    for (const auto& name : suite.templates) {
+      if (!is_plain_name(name))  // read_suite reports it with the line; this guards other callers
+        throw TemplateError(suite.source_path + ": templates: '" + name +
+                            "' is not a template name; list names of files in " + templates_dir);
       add(load_template_file((fs::path(templates_dir) / (name + ".yaml")).string()));
+    }
   };
   for (const auto& target : targets) {
     fs::path as_template = fs::path(templates_dir) / (target + ".yaml");

@@ -335,9 +335,13 @@ json SchemaReader::read_section(const YAML::Node& node, std::string_view schema_
                                                 : "did you mean '" + hint + "'?"));
       continue;
     }
-    if (!field->only_bench.empty() && !bench_.empty() && bench_ != field->only_bench) {
+    if (!applies_to_bench(*field, bench_)) {
+      std::string benches = join_names(split_benches(field->only_bench), ", ");
+      bool several = field->only_bench.find('|') != std::string_view::npos;
       diag_.error(key_node.Mark(), field_path,
-                  "only applies to bench " + std::string(field->only_bench) + "; remove it");
+                  (several ? "only applies to benches " : "only applies to bench ") + benches +
+                      (schema_path == "sandbox" ? "; " + bench_ + " cannot honour it, remove it"
+                                                : "; remove it"));
       continue;
     }
     marks_[field_path] = key_node.Mark();

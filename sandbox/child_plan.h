@@ -40,12 +40,13 @@ struct RlimitSetting {
 };
 
 struct ChildPlan {
-  // File descriptors (all >= 3) the child keeps; everything else is closed at once.
+  // File descriptors (all > kVerdictFd) the child keeps; everything else is closed at once.
   int sync_read = -1;        // one byte from the parent once the uid/gid maps are written
   int report_write = -1;     // framed messages to the parent (see report.h)
   int stdout_write = -1;
   int stderr_write = -1;
   int stdin_read = -1;       // memfd with stdin_data, or -1 for /dev/null
+  int verdict_write = -1;    // becomes kVerdictFd in the program, or -1 (no channel)
 
   bool drop_groups = true;   // false when the parent had to deny setgroups (not root)
 

@@ -69,7 +69,7 @@ SandboxResult run_python(const std::string& source, const SandboxLimits& limits,
 }
 
 CompiledRun run_rust(const std::string& source, const SandboxLimits& compile_limits,
-                     const SandboxLimits& run_limits) {
+                     const SandboxLimits& run_limits, const ProgramExtras& extras) {
   CompiledRun out;
   Toolchain rustc = find_toolchain(Language::Rust);
   if (!rustc.available) {
@@ -89,13 +89,16 @@ CompiledRun run_rust(const std::string& source, const SandboxLimits& compile_lim
   run.argv = {"./main"};
   run.files = as_files(out.compile.collected);
   run.limits = run_limits;
+  run.stdin_data = extras.stdin_data;
+  run.verdict_channel = extras.verdict_channel;
   out.compile.collected.clear();  // the binary now lives in run.files; keep one copy
   out.run = run_sandboxed(run);
   return out;
 }
 
 CompiledRun run_java(const std::string& source, const std::string& main_class,
-                     const SandboxLimits& compile_limits, const SandboxLimits& run_limits) {
+                     const SandboxLimits& compile_limits, const SandboxLimits& run_limits,
+                     const ProgramExtras& extras) {
   CompiledRun out;
   Toolchain java = find_toolchain(Language::Java);
   if (!java.available) {
@@ -112,6 +115,10 @@ CompiledRun run_java(const std::string& source, const std::string& main_class,
   compile.argv.push_back(std::string(".:") + kJavatuplesJar);
   compile.argv.push_back(main_class + ".java");
   compile.files = {{main_class + ".java", source, false}};
+  for (const SandboxFile& extra : extras.sources) {
+    compile.argv.push_back(extra.path);
+    compile.files.push_back(extra);
+  }
   compile.env = {kMallocArenas};
   compile.limits = compile_limits;
   compile.collect = {"."};
@@ -124,16 +131,19 @@ CompiledRun run_java(const std::string& source, const std::string& main_class,
   for (const auto& flag : kJvmFlags) run.argv.push_back(flag);
   for (const char* arg : {"-ea", "-cp"}) run.argv.push_back(arg);
   run.argv.push_back(std::string(".:") + kJavatuplesJar);
-  run.argv.push_back(main_class);
+  run.argv.push_back(extras.entry.empty() ? main_class : extras.entry);
   run.files = as_files(out.compile.collected);
   run.env = {kMallocArenas};
   run.limits = run_limits;
+  run.stdin_data = extras.stdin_data;
+  run.verdict_channel = extras.verdict_channel;
   out.compile.collected.clear();
   out.run = run_sandboxed(run);
   return out;
 }
 
-CompiledRun run_javascript(const std::string& source, const SandboxLimits& run_limits) {
+CompiledRun run_javascript(const std::string& source, const SandboxLimits& run_limits,
+                           const ProgramExtras& extras) {
   CompiledRun out;
   Toolchain node = find_toolchain(Language::JavaScript);
   if (!node.available) {
@@ -143,9 +153,12 @@ CompiledRun run_javascript(const std::string& source, const SandboxLimits& run_l
   }
   out.compiled = true;
   SandboxSpec run;
-  run.argv = {"node", "main.js"};
+  run.argv = {"node", extras.entry.empty() ? "main.js" : extras.entry};
   run.files = {{"main.js", source, false}};
+  run.files.insert(run.files.end(), extras.sources.begin(), extras.sources.end());
   run.limits = run_limits;
+  run.stdin_data = extras.stdin_data;
+  run.verdict_channel = extras.verdict_channel;
   out.run = run_sandboxed(run);
   return out;
 }

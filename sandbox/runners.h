@@ -39,6 +39,16 @@ SandboxResult run_python(const std::string& source, const SandboxLimits& limits,
                          const std::vector<SandboxFile>& extra_files = {},
                          const std::string& stdin_data = "");
 
+// What a caller adds around a program: more sources (java: compiled with it; js: placed
+// next to main.js), the class or file that starts the run instead of the program's own,
+// stdin, and the verdict channel (SandboxSpec::verdict_channel) of the run.
+struct ProgramExtras {
+  std::vector<SandboxFile> sources;
+  std::string entry;  // java: the main class to run; js: the file node runs ("" = the program)
+  std::string stdin_data;
+  bool verdict_channel = false;
+};
+
 struct CompiledRun {
   bool compiled = false;       // false: compile failed (compile has the details)
   SandboxResult compile;       // the compiler's run (empty/not started for node)
@@ -47,11 +57,13 @@ struct CompiledRun {
 
 // rustc main.rs -o main; ./main
 CompiledRun run_rust(const std::string& source, const SandboxLimits& compile_limits,
-                     const SandboxLimits& run_limits);
+                     const SandboxLimits& run_limits, const ProgramExtras& extras = {});
 // javac -encoding UTF8 Problem.java; java -ea -cp .:javatuples.jar <main_class>
 CompiledRun run_java(const std::string& source, const std::string& main_class,
-                     const SandboxLimits& compile_limits, const SandboxLimits& run_limits);
+                     const SandboxLimits& compile_limits, const SandboxLimits& run_limits,
+                     const ProgramExtras& extras = {});
 // node main.js (no compile step; compile is left not started)
-CompiledRun run_javascript(const std::string& source, const SandboxLimits& run_limits);
+CompiledRun run_javascript(const std::string& source, const SandboxLimits& run_limits,
+                           const ProgramExtras& extras = {});
 
 }  // namespace harness::sandbox

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <cstring>
 
 #include "sandbox/child_plan.h"
+#include "sandbox/memory_cgroup.h"
 #include "sandbox/report.h"
 #include "sandbox/seccomp_filter.h"
 
@@ -39,10 +41,10 @@ struct Fd {
   }
 };
 
-// Descriptors 0-2 are the child's stdio targets, so ours must never land there.
+// Descriptors 0-2 and kVerdictFd are the program's targets, so ours must never land there.
 int above_stdio(int fd) {
-  if (fd < 0 || fd >= 3) return fd;
-  int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0 || fd > kVerdictFd) return fd;
+  int moved = fcntl(fd, F_DUPFD_CLOEXEC, kVerdictFd + 1);
   close(fd);
   return moved;
 }
@@ -121,10 +123,18 @@ SandboxResult run_sandboxed(const SandboxSpec& spec) {
   bool as_root = geteuid() == 0;
   plan.drop_groups = as_root;
 
-  Fd sync_r, sync_w, report_r, report_w, out_r, out_w, err_r, err_w, stdin_fd;
+  Fd sync_r, sync_w, report_r, report_w, out_r, out_w, err_r, err_w, verdict_r, verdict_w,
+      stdin_fd;
   if (!make_pipe(&sync_r, &sync_w) || !make_pipe(&report_r, &report_w) ||
-      !make_pipe(&out_r, &out_w) || !make_pipe(&err_r, &err_w))
+      !make_pipe(&out_r, &out_w) || !make_pipe(&err_r, &err_w) ||
+      (spec.verdict_channel && !make_pipe(&verdict_r, &verdict_w)))
     return setup_failure(std::string("cannot create pipes: ") + strerror(errno));
+  // A pipe's inode belongs to its creator (the harness): without this the program could
+  // write to kVerdictFd but not reopen it as /dev/fd/3, which is how the JVM gets at it.
+  if (spec.verdict_channel && fchmod(verdict_w.fd, 0666) != 0)
+    return setup_failure(std::string("cannot open up the verdict pipe: ") + strerror(errno));
+  detail::MemoryCgroup cgroup;
+  if (!cgroup.create(spec.limits.memory_bytes, &error)) return setup_failure(error);
   if (!spec.stdin_data.empty()) {
     stdin_fd.fd = above_stdio(memfd_create("sandbox-stdin", MFD_CLOEXEC));
     if (stdin_fd.fd < 0 ||
@@ -137,6 +147,7 @@ SandboxResult run_sandboxed(const SandboxSpec& spec) {
   plan.stdout_write = out_w.fd;
   plan.stderr_write = err_w.fd;
   plan.stdin_read = stdin_fd.fd;
+  plan.verdict_write = verdict_w.fd;
 
   auto start = Clock::now();
   // A fork-like clone (no new stack): the child is PID 1 of its own namespaces.
@@ -154,8 +165,11 @@ SandboxResult run_sandboxed(const SandboxSpec& spec) {
   report_w.reset();
   out_w.reset();
   err_w.reset();
+  verdict_w.reset();
   stdin_fd.reset();
-  if (!write_id_maps(init, as_root, &error) || write(sync_w.fd, "g", 1) != 1) {
+  // Into the cgroup before init may run: every process it starts is counted from birth.
+  if (!cgroup.add(init, &error) || !write_id_maps(init, as_root, &error) ||
+      write(sync_w.fd, "g", 1) != 1) {
     kill(init, SIGKILL);
     sync_w.reset();
     waitpid(init, nullptr, 0);
@@ -165,28 +179,37 @@ SandboxResult run_sandboxed(const SandboxSpec& spec) {
   SandboxResult result;
   std::string report_bytes;
   bool report_truncated = false;
-  Capture captures[3] = {{&result.stdout_data, &result.stdout_truncated, spec.limits.output_cap_bytes},
+  constexpr uint64_t kVerdictCap = 64 * 1024;
+  Capture captures[4] = {{&result.stdout_data, &result.stdout_truncated, spec.limits.output_cap_bytes},
                          {&result.stderr_data, &result.stderr_truncated, spec.limits.output_cap_bytes},
-                         {&report_bytes, &report_truncated, UINT64_MAX}};
-  pollfd fds[3] = {{out_r.fd, POLLIN, 0}, {err_r.fd, POLLIN, 0}, {report_r.fd, POLLIN, 0}};
-  for (pollfd& p : fds) fcntl(p.fd, F_SETFL, fcntl(p.fd, F_GETFL) | O_NONBLOCK);
+                         {&report_bytes, &report_truncated, UINT64_MAX},
+                         {&result.verdict_data, &result.verdict_truncated, kVerdictCap}};
+  pollfd fds[4] = {{out_r.fd, POLLIN, 0},
+                   {err_r.fd, POLLIN, 0},
+                   {report_r.fd, POLLIN, 0},
+                   {verdict_r.fd, POLLIN, 0}};
+  int open_streams = 0;
+  for (pollfd& p : fds) {
+    if (p.fd < 0) continue;  // no verdict channel: poll ignores a negative descriptor
+    fcntl(p.fd, F_SETFL, fcntl(p.fd, F_GETFL) | O_NONBLOCK);
+    ++open_streams;
+  }
   auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                               std::chrono::duration<double>(spec.limits.wall_seconds));
-  int open_streams = 3;
   while (open_streams > 0) {
     int wait_ms = -1;
     if (!result.timed_out) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       wait_ms = static_cast<int>(std::max<int64_t>(0, left.count() + 1));
     }
-    int ready = poll(fds, 3, wait_ms);
+    int ready = poll(fds, 4, wait_ms);
     if (ready < 0 && errno != EINTR) break;
     if (!result.timed_out && Clock::now() >= deadline) {
       // Killing the namespace's init makes the kernel kill every process in it.
       kill(init, SIGKILL);
       result.timed_out = true;
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 4; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       if (!drain(fds[i].fd, captures[i])) {
         fds[i].fd = -1;
@@ -204,6 +227,9 @@ SandboxResult run_sandboxed(const SandboxSpec& spec) {
   result.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                        (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   result.max_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+  result.memory_limit_hit = cgroup.oom_kills() > 0;
+  result.memory_peak_bytes = cgroup.peak_bytes();
+  cgroup.remove();
 
   detail::ParsedReport report = detail::parse_report(report_bytes);
   if (report.setup_failed) {
@@ -230,7 +256,9 @@ SandboxResult run_sandboxed(const SandboxSpec& spec) {
     double cpu_limit = std::max(1.0, std::ceil(spec.limits.cpu_seconds));
     result.cpu_limit_hit = result.signal == SIGXCPU ||
                            (result.signal == SIGKILL && target_cpu >= 0.9 * (cpu_limit + 1));
-  } else if (result.timed_out) {
+  } else if (result.timed_out || result.memory_limit_hit) {
+    // The OOM killer may pick init itself (it shares the harness's pages, which count in
+    // its size), which ends the whole sandbox before it can report.
     result.signal = SIGKILL;
   } else {
     result.signal = WIFSIGNALED(init_status) ? WTERMSIG(init_status) : 0;

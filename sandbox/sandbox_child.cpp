@@ -33,9 +33,9 @@ void check(const ChildPlan& plan, bool ok, const char* step) {
 
 // Closes every descriptor the process inherited except the plan's (which are all >= 3).
 void close_inherited_fds(const ChildPlan& plan) {
-  int keep[5] = {plan.sync_read, plan.report_write, plan.stdout_write, plan.stderr_write,
-                 plan.stdin_read};
-  for (int i = 1; i < 5; ++i)  // insertion sort: five values, no library calls
+  int keep[6] = {plan.sync_read,    plan.report_write, plan.stdout_write,
+                 plan.stderr_write, plan.stdin_read,   plan.verdict_write};
+  for (int i = 1; i < 6; ++i)  // insertion sort: six values, no library calls
     for (int j = i; j > 0 && keep[j] < keep[j - 1]; --j) {
       int t = keep[j];
       keep[j] = keep[j - 1];
@@ -196,6 +196,9 @@ void drop_privileges(const ChildPlan& plan) {
         "redirect stdio");
   // Close-on-exec for the rest: the report pipe stays usable until execve succeeds.
   close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  // dup2 clears close-on-exec on the copy; the plan's descriptors are all above it.
+  if (plan.verdict_write >= 0)
+    check(plan, dup2(plan.verdict_write, kVerdictFd) == kVerdictFd, "verdict channel");
   if (plan.stdin_read >= 0) lseek(0, 0, SEEK_SET);
   for (const RlimitSetting& limit : plan.rlimits) {
     rlimit value{limit.soft, limit.hard};
@@ -215,6 +218,11 @@ void drop_privileges(const ChildPlan& plan) {
 }  // namespace
 
 void sandbox_init_main(const ChildPlan& plan) {
+  // A session and process group of its own (it is no group leader: the harness is), so
+  // that the program's kill(0, ...) cannot reach the harness's process group, where the
+  // harness and every other sandbox's init live. Inside, it is session 1 of the PID
+  // namespace, which the program inherits.
+  check(plan, syscall(SYS_setsid) >= 0, "setsid");
   close_inherited_fds(plan);
   // Nor the harness's stdio: an orphaned sandbox must not hold its terminal or pipes.
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -251,6 +259,7 @@ void sandbox_init_main(const ChildPlan& plan) {
   check(plan, target >= 0, "fork the program");
   if (target == 0) exec_target(plan);
   if (plan.stdin_read >= 0) close(plan.stdin_read);
+  if (plan.verdict_write >= 0) close(plan.verdict_write);
   close(plan.stdout_write);
   close(plan.stderr_write);
 

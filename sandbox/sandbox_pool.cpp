@@ -20,6 +20,8 @@ std::string SandboxResult::describe() const {
     text = buffer;
   } else if (cpu_limit_hit) {
     text = "CPU limit hit";
+  } else if (memory_limit_hit) {
+    text = "memory limit hit";
   } else if (signal != 0) {
     const char* name = sigabbrev_np(signal);
     text = name ? std::string("killed by SIG") + name : "killed by signal " + std::to_string(signal);

@@ -40,6 +40,7 @@ void Random::seed_words(const std::vector<uint32_t>& key_in) {
   }
   mt_[0] = 0x80000000u;
   index_ = kN;
+  has_gauss_next_ = false;
 }
 
 void Random::seed(uint64_t abs_n) {
@@ -76,6 +77,21 @@ uint32_t Random::genrand_uint32() {
 double Random::random() {
   uint32_t a = genrand_uint32() >> 5, b = genrand_uint32() >> 6;
   return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
+}
+
+double Random::gauss(double mu, double sigma) {
+  double z;
+  if (has_gauss_next_) {
+    z = gauss_next_;
+    has_gauss_next_ = false;
+  } else {
+    const double x2pi = random() * (2.0 * M_PI);
+    const double g2rad = std::sqrt(-2.0 * std::log(1.0 - random()));
+    z = std::cos(x2pi) * g2rad;
+    gauss_next_ = std::sin(x2pi) * g2rad;
+    has_gauss_next_ = true;
+  }
+  return mu + z * sigma;
 }
 
 uint64_t Random::getrandbits(unsigned k) {

@@ -1,5 +1,6 @@
 // CPython 3.11's random.Random, bit for bit, for the parts the references use: lm-eval's
-// few-shot sampler (Random(1234).sample) and GPQA's choice shuffle (seed(0) + shuffle).
+// few-shot sampler (Random(1234).sample), GPQA's choice shuffle (seed(0) + shuffle) and
+// langdetect's trials (gauss + choice).
 // Changing any of this changes which few-shots or choice orders a prompt gets.
 #pragma once
 
@@ -24,6 +25,9 @@ class Random {
   double random();                 // random.random(): 53-bit float in [0, 1)
   uint64_t getrandbits(unsigned k);  // k <= 64
   uint64_t randbelow(uint64_t n);    // _randbelow_with_getrandbits; n > 0
+  // random.gauss(mu, sigma): Box-Muller over two random() draws, the second value of each
+  // pair kept for the next call (seed() forgets it, as CPython's does).
+  double gauss(double mu = 0.0, double sigma = 1.0);
 
   // random.shuffle(x): for i = len-1 .. 1: j = randbelow(i + 1); swap(x[i], x[j]).
   template <typename T>
@@ -42,6 +46,8 @@ class Random {
   static constexpr int kN = 624;
   std::array<uint32_t, kN> mt_{};
   int index_ = kN + 1;
+  bool has_gauss_next_ = false;
+  double gauss_next_ = 0.0;
   void init_genrand(uint32_t s);
 };
 

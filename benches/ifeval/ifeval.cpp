@@ -3,6 +3,7 @@
 #include "benches/common/jsonl.h"
 #include "benches/common/sha256.h"
 #include "benches/common/unicode.h"
+#include "benches/ifeval/langdetect.h"
 
 namespace harness::benches::ifeval {
 
@@ -29,7 +30,8 @@ void validate_row(const nlohmann::json& row, const std::string& where) {
 class IfevalBench : public Bench {
  public:
   std::string name() const override { return "ifeval"; }
-  std::string scorer_version() const override { return "ifeval/1"; }
+  // 2: language identification by langdetect's own algorithm instead of CLD2.
+  std::string scorer_version() const override { return "ifeval/2"; }
   std::string headline_metric() const override { return "prompt_level_strict_acc,none"; }
 
   Dataset load(const BenchContext& ctx) const override {
@@ -47,6 +49,8 @@ class IfevalBench : public Bench {
       ds.files.push_back(p);
     }
     ds.checksum = hash.hex();
+    // Fails here, before any request, when langdetect's profiles are not installed.
+    default_langdetect_model();
     std::vector<nlohmann::json> rows = parse_jsonl(text, path);
     for (size_t i = 0; i < rows.size(); ++i) {
       validate_row(rows[i], path + " row " + std::to_string(i));

@@ -12,6 +12,7 @@
 #include "benches/multipl_e/java_cds.h"
 #include "benches/multipl_e/multipl_e.h"
 #include "benches/multipl_e/rust_dynamic.h"
+#include "benches/multipl_e/verdict_proof.h"
 #include "sandbox/runners.h"
 
 namespace harness::benches::multipl_e {
@@ -70,6 +71,17 @@ void decided_by(ExecOutcome& out, const char* stage, const sandbox::SandboxResul
   out.exit_code = r.exit_code;
   out.sandbox = r.describe();
   out.stderr_tail = tail(r.started ? r.stderr_data : r.error, kReferenceOutputBytes);
+}
+
+// Exit 0 is the program's to choose; only the secret back says the tests' main returned.
+void require_proof(ExecOutcome& out, const sandbox::SandboxResult& run, const ProofPlan& plan) {
+  out.tests_completed = run.ok() && proof_returned(run, plan);
+  if (out.status != "OK" || out.tests_completed) return;
+  out.status = "Exception";
+  out.stderr_tail = tail(
+      "exit 0, but the tests did not run to their end (no verdict secret came back)\n" +
+          out.stderr_tail,
+      kReferenceOutputBytes);
 }
 
 ExecOutcome compiled_outcome(const sandbox::CompiledRun& cr) {
@@ -146,23 +158,48 @@ ExecLimits exec_limits(std::string_view lang, const nlohmann::json& s) {
 
 void set_fast_toolchains(bool on) { fast_toolchains = on; }
 
-ExecOutcome execute_program(std::string_view lang, const std::string& program,
-                            const ExecLimits& limits) {
-  Slot slot;
+ExecOutcome execute_program(std::string_view lang, std::string_view prompt, std::string_view body,
+                            std::string_view tests, const ExecLimits& limits) {
+  ProofPlan plan = plan_proof(lang, tests);
+  std::string program = assemble_program(prompt, body, plan.tests);
   bool fast = fast_toolchains;
-  if (lang == "rs")
-    return compiled_outcome(fast ? run_rust_program(program, limits.compile, limits.run)
-                                 : sandbox::run_rust(program, limits.compile, limits.run));
+  if (lang == "rs") {
+    std::string head = std::string(prompt) + std::string(body);
+    if (std::string construct = rust_pre_main_construct(head); !construct.empty()) {
+      ExecOutcome out;
+      out.status = "Exception";
+      out.stage = "check";
+      out.sandbox = "not run";
+      out.stderr_tail = "the program uses `" + construct +
+                        "`, which can run code before main or replace a function the "
+                        "harness calls; such programs are not run";
+      return out;
+    }
+    Slot slot;
+    sandbox::CompiledRun cr =
+        fast ? run_rust_program(program, limits.compile, limits.run, plan.extras)
+             : sandbox::run_rust(program, limits.compile, limits.run, plan.extras);
+    ExecOutcome out = compiled_outcome(cr);
+    require_proof(out, cr.run, plan);
+    return out;
+  }
   // Every Java prompt of the dataset declares `class Problem` (checked by the loader).
-  if (lang == "java")
-    return compiled_outcome(
-        fast ? run_java_program(program, limits.compile, limits.run)
-             : sandbox::run_java(program, "Problem", limits.compile, limits.run));
-  sandbox::CompiledRun cr = sandbox::run_javascript(program, limits.run);
+  if (lang == "java") {
+    Slot slot;
+    sandbox::CompiledRun cr =
+        fast ? run_java_program(program, limits.compile, limits.run, plan.extras)
+             : sandbox::run_java(program, "Problem", limits.compile, limits.run, plan.extras);
+    ExecOutcome out = compiled_outcome(cr);
+    require_proof(out, cr.run, plan);
+    return out;
+  }
+  Slot slot;
+  sandbox::CompiledRun cr = sandbox::run_javascript(program, limits.run, plan.extras);
   ExecOutcome out;
   out.run_wall_s = cr.run.wall_seconds;
   decided_by(out, "run", cr.run);
   out.status = cr.run.started ? classify_javascript(cr.run) : "SandboxError";
+  require_proof(out, cr.run, plan);
   return out;
 }
 

@@ -39,7 +39,8 @@ class Problem {
 }
 )JAVA";
 
-std::vector<std::string> javac_argv(const std::string& extra) {
+std::vector<std::string> javac_argv(const std::string& extra,
+                                    const std::vector<sandbox::SandboxFile>& more_sources = {}) {
   std::vector<std::string> argv{"javac"};
   for (const auto& flag : sandbox::jvm_flags()) argv.push_back(std::string("-J") + flag);
   argv.push_back("-J-XX:TieredStopAtLevel=1");  // as the runner: javac is too short for C2
@@ -48,6 +49,7 @@ std::vector<std::string> javac_argv(const std::string& extra) {
   for (const char* arg : {"-encoding", "UTF8", "-d", kClassDir, "-cp"}) argv.push_back(arg);
   argv.push_back(std::string(".:") + sandbox::kJavatuplesJar);
   argv.push_back("Problem.java");
+  for (const sandbox::SandboxFile& file : more_sources) argv.push_back(file.path);
   return argv;
 }
 
@@ -83,14 +85,17 @@ const std::string& javac_cds_archive() {
 
 sandbox::CompiledRun run_java_program(const std::string& source,
                                       const sandbox::SandboxLimits& compile_limits,
-                                      const sandbox::SandboxLimits& run_limits) {
+                                      const sandbox::SandboxLimits& run_limits,
+                                      const sandbox::ProgramExtras& extras) {
   const std::string& archive = javac_cds_archive();
-  if (archive.empty()) return sandbox::run_java(source, "Problem", compile_limits, run_limits);
+  if (archive.empty())
+    return sandbox::run_java(source, "Problem", compile_limits, run_limits, extras);
 
   sandbox::CompiledRun out;
   sandbox::SandboxSpec compile;
-  compile.argv = javac_argv(std::string("-XX:SharedArchiveFile=") + kArchive);
+  compile.argv = javac_argv(std::string("-XX:SharedArchiveFile=") + kArchive, extras.sources);
   compile.files = {{"Problem.java", source, false}, {kArchive, archive, false}};
+  compile.files.insert(compile.files.end(), extras.sources.begin(), extras.sources.end());
   compile.env = {"MALLOC_ARENA_MAX=2"};
   compile.limits = compile_limits;
   compile.collect = {kClassDir};
@@ -103,12 +108,14 @@ sandbox::CompiledRun run_java_program(const std::string& source,
   for (const auto& flag : sandbox::jvm_flags()) run.argv.push_back(flag);
   for (const char* arg : {"-ea", "-cp"}) run.argv.push_back(arg);
   run.argv.push_back(std::string(kClassDir) + ":" + sandbox::kJavatuplesJar);
-  run.argv.push_back("Problem");
+  run.argv.push_back(extras.entry.empty() ? "Problem" : extras.entry);
   for (auto& file : out.compile.collected)
     run.files.push_back({file.path, std::move(file.content), file.executable});
   out.compile.collected.clear();
   run.env = {"MALLOC_ARENA_MAX=2"};
   run.limits = run_limits;
+  run.stdin_data = extras.stdin_data;
+  run.verdict_channel = extras.verdict_channel;
   out.run = sandbox::run_sandboxed(run);
   return out;
 }

@@ -15,6 +15,7 @@ const std::string& javac_cds_archive();
 // Same contract as sandbox::run_java(source, "Problem", ...).
 sandbox::CompiledRun run_java_program(const std::string& source,
                                       const sandbox::SandboxLimits& compile_limits,
-                                      const sandbox::SandboxLimits& run_limits);
+                                      const sandbox::SandboxLimits& run_limits,
+                                      const sandbox::ProgramExtras& extras = {});
 
 }  // namespace harness::benches::multipl_e

@@ -7,6 +7,7 @@
 #include "benches/common/jsonl.h"
 #include "benches/common/sha256.h"
 #include "benches/multipl_e/multipl_e.h"
+#include "benches/multipl_e/verdict_proof.h"
 
 namespace harness::benches::multipl_e {
 namespace {
@@ -54,6 +55,8 @@ void check_row(const nlohmann::json& row, const std::string& lang, const std::st
                     "\", expected \"" + lang + "\"; " + kHow);
   if (!row.contains("stop_tokens") || !row["stop_tokens"].is_array())
     throw DataError(where + " has no list field \"stop_tokens\"; " + kHow);
+  if (std::string why = proof_problem(lang, row["tests"].get<std::string>()); !why.empty())
+    throw DataError(where + ": " + why + ", where the harness checks that the tests ran; " + kHow);
   if (lang == "java" && row["prompt"].get<std::string>().find("class Problem") == std::string::npos)
     throw DataError(where +
                     " does not declare `class Problem`, which the Java runner "
@@ -66,7 +69,7 @@ double round_ms(double seconds) { return std::round(seconds * 1000.0) / 1000.0; 
 class MultiplEBench : public Bench {
  public:
   std::string name() const override { return "multipl_e"; }
-  std::string scorer_version() const override { return "multipl_e/1"; }
+  std::string scorer_version() const override { return "multipl_e/2"; }
   std::string headline_metric() const override { return "pass@1,macro"; }
   TextRule text_rule() const override { return TextRule::ContentOrReasoningContent; }
 
@@ -108,8 +111,8 @@ class MultiplEBench : public Bench {
     }
     const std::string prompt = doc.value("prompt", "");
     BodyConversion conv = chat_to_body(prompt, extract_code_block(response), stop_tokens_of(doc));
-    std::string program = assemble_program(prompt, conv.body, doc.value("tests", ""));
-    ExecOutcome run = execute_program(lang, program, exec_limits(lang, ctx.sandbox));
+    ExecOutcome run =
+        execute_program(lang, prompt, conv.body, doc.value("tests", ""), exec_limits(lang, ctx.sandbox));
 
     Verdict v;
     v.score = run.passed() ? 1.0 : 0.0;
@@ -123,6 +126,7 @@ class MultiplEBench : public Bench {
         {"sandbox", run.sandbox},
         {"anchor", conv.anchor_found ? (conv.anchor_exact ? "exact" : "tolerant") : "none"},
         {"unbalanced", conv.unbalanced},
+        {"tests_completed", run.tests_completed},
         {"compile_wall_s", round_ms(run.compile_wall_s)},
         {"run_wall_s", round_ms(run.run_wall_s)},
     };

@@ -64,15 +64,19 @@ struct ExecOutcome {
   std::string stage;        // "compile" | "run": the command that decided the status
   std::string sandbox;      // SandboxResult::describe() of that command
   std::string stderr_tail;  // the deciding command's stderr, last 2048 bytes
+  // The test's main returned and the harness's secret came back (verdict_proof.h); a run
+  // that exits 0 without it is an Exception.
+  bool tests_completed = false;
   double compile_wall_s = 0;
   double run_wall_s = 0;
   bool passed() const { return status == "OK"; }
 };
 
-// Compiles (rs, java) and runs a whole program in the sandbox. Thread-safe; at most
+// Compiles (rs, java) and runs prompt + body + "\n" + tests in the sandbox, with the
+// proof that the tests ran to their end (verdict_proof.h). Thread-safe; at most
 // sandbox::default_pool().max_parallel() programs run at once.
-ExecOutcome execute_program(std::string_view lang, const std::string& program,
-                            const ExecLimits& limits);
+ExecOutcome execute_program(std::string_view lang, std::string_view prompt, std::string_view body,
+                            std::string_view tests, const ExecLimits& limits);
 
 // rs and java go through verdict-preserving fast paths by default (shared libstd for
 // rustc, a class-data-sharing archive for javac; see rust_dynamic.cpp, java_cds.cpp).

@@ -51,7 +51,8 @@ std::string find_std_dylib_dir() {
 // The fast build with an explicit libstd dir (the probe runs it before the dir is known).
 sandbox::CompiledRun run_rust_program_with(const std::string& std_dir, const std::string& source,
                                            const sandbox::SandboxLimits& compile_limits,
-                                           const sandbox::SandboxLimits& run_limits);
+                                           const sandbox::SandboxLimits& run_limits,
+                                           const sandbox::ProgramExtras& extras);
 
 constexpr const char* kProbeProgram =
     "fn main() { let v: Vec<i64> = (1..4).collect(); assert_eq!(v.iter().sum::<i64>(), 6); }\n";
@@ -67,7 +68,7 @@ const std::string& rust_std_dylib_dir() {
       sandbox::Language rust = sandbox::Language::Rust;
       sandbox::CompiledRun probe =
           run_rust_program_with(dir, kProbeProgram, sandbox::default_compile_limits(rust),
-                                sandbox::default_run_limits(rust));
+                                sandbox::default_run_limits(rust), {});
       if (!probe.compiled || !probe.run.ok()) dir.clear();
     }
   });
@@ -76,15 +77,17 @@ const std::string& rust_std_dylib_dir() {
 
 sandbox::CompiledRun run_rust_program(const std::string& source,
                                       const sandbox::SandboxLimits& compile_limits,
-                                      const sandbox::SandboxLimits& run_limits) {
+                                      const sandbox::SandboxLimits& run_limits,
+                                      const sandbox::ProgramExtras& extras) {
   const std::string& std_dir = rust_std_dylib_dir();
-  if (std_dir.empty()) return sandbox::run_rust(source, compile_limits, run_limits);
-  return run_rust_program_with(std_dir, source, compile_limits, run_limits);
+  if (std_dir.empty()) return sandbox::run_rust(source, compile_limits, run_limits, extras);
+  return run_rust_program_with(std_dir, source, compile_limits, run_limits, extras);
 }
 
 sandbox::CompiledRun run_rust_program_with(const std::string& std_dir, const std::string& source,
                                            const sandbox::SandboxLimits& compile_limits,
-                                           const sandbox::SandboxLimits& run_limits) {
+                                           const sandbox::SandboxLimits& run_limits,
+                                           const sandbox::ProgramExtras& extras) {
   sandbox::CompiledRun out;
   sandbox::SandboxSpec compile;
   compile.argv = {
@@ -103,6 +106,8 @@ sandbox::CompiledRun run_rust_program_with(const std::string& std_dir, const std
     run.files.push_back({file.path, file.content, file.executable});
   out.compile.collected.clear();
   run.limits = run_limits;
+  run.stdin_data = extras.stdin_data;
+  run.verdict_channel = extras.verdict_channel;
   out.run = sandbox::run_sandboxed(run);
   return out;
 }

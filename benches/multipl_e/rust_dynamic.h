@@ -14,6 +14,7 @@ const std::string& rust_std_dylib_dir();
 // Same contract as sandbox::run_rust: rustc main.rs -o main, then ./main.
 sandbox::CompiledRun run_rust_program(const std::string& source,
                                       const sandbox::SandboxLimits& compile_limits,
-                                      const sandbox::SandboxLimits& run_limits);
+                                      const sandbox::SandboxLimits& run_limits,
+                                      const sandbox::ProgramExtras& extras = {});
 
 }  // namespace harness::benches::multipl_e

@@ -1,5 +1,6 @@
 #include "engine/cuda/device_weights.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/cpu_ops.h"
@@ -32,6 +33,9 @@ struct WeightSpec {
 };
 
 std::vector<WeightSpec> weight_specs(const GemmaConfig& c, DeviceWeights& d, const Weights* w) {
+  if (!c.enable_moe_block)
+    throw EngineError("config.json describes a dense Gemma 4 (enable_moe_block is false); the CUDA engine implements only "
+                      "the MoE variants, so run this model with HARNESS_ENGINE=cpu.");
   const size_t H = c.hidden_size, F = c.intermediate_size, E = c.num_experts, MF = c.moe_intermediate_size;
   std::vector<WeightSpec> specs;
   specs.push_back({&d.embed, c.vocab_size * H, static_cast<int>(H), w ? &w->embed : nullptr});
@@ -85,15 +89,26 @@ void upload_inv_freq(const GemmaConfig& c, DeviceWeights& d, DeviceAllocations& 
 
 DeviceWeights upload_weights(const GemmaConfig& config, const Weights& weights, DeviceAllocations& mem) {
   DeviceWeights d;
+  // One tensor at a time: bf16 tensors go straight from the file mapping to the device; others
+  // are rounded to bf16 through a bounded staging buffer, so host memory never holds a
+  // converted copy of the model.
+  constexpr size_t kStagingElems = size_t{1} << 22;
   std::vector<uint16_t> staging;
   for (const WeightSpec& s : weight_specs(config, d, &weights)) {
     if (s.host->size() != s.count)
       throw EngineError("a weight tensor holds " + std::to_string(s.host->size()) + " values where the config needs " +
                         std::to_string(s.count) + "; load the weights with load_weights for this config.");
-    staging.resize(s.count);
-    for (size_t i = 0; i < s.count; ++i) staging[i] = f32_to_bf16((*s.host)[i]);
     bf16* p = mem.alloc<bf16>(s.count);
-    CUDA_CHECK(cudaMemcpy(p, staging.data(), s.count * sizeof(bf16), cudaMemcpyHostToDevice));
+    if (s.host->dtype() == DType::BF16) {
+      CUDA_CHECK(cudaMemcpy(p, s.host->bytes(), s.count * sizeof(bf16), cudaMemcpyHostToDevice));
+    } else {
+      for (size_t first = 0; first < s.count; first += kStagingElems) {
+        size_t n = std::min(kStagingElems, s.count - first);
+        staging.resize(n);
+        s.host->to_bf16(first, n, staging.data());
+        CUDA_CHECK(cudaMemcpy(p + first, staging.data(), n * sizeof(bf16), cudaMemcpyHostToDevice));
+      }
+    }
     *s.slot = p;
   }
   upload_inv_freq(config, d, mem);

@@ -1,5 +1,5 @@
-// Device memory for the weights: uploaded from the fp32 host Weights (bf16 on the GPU) or
-// generated on the GPU for shapes too large to hold on the host.
+// Device memory for the weights: uploaded tensor by tensor from the host Weights (bf16
+// tensors copied straight from the file mapping; bf16 on the GPU) or generated on the GPU.
 #pragma once
 
 #include <cstdint>

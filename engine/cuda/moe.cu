@@ -1,5 +1,6 @@
 // Mixture of experts (gemma4.md §2.5), in three kernels around two grouped matmuls:
-// 1. router_topk: softmax over all E router logits (fp32), top-k (ties → lower expert),
+// 1. router_topk: softmax over all E router logits (fp32; NaN counts as -inf, see the
+//    kernel), top-k (ties → lower expert),
 //    renormalised over the chosen k, × per_expert_scale — as engine::cpu::route_experts;
 // 2. group_by_expert: counts tokens per expert and lists each expert's (token, slot)
 //    pairs contiguously, so every expert's MLP runs once over all tokens routed to it;
@@ -38,12 +39,21 @@ __global__ void router_topk_kernel(int* ids, float* weights, const float* logits
   int t = blockIdx.x, lane = threadIdx.x % 32, warp = threadIdx.x / 32, nwarps = blockDim.x / 32;
   const float* lg = logits + static_cast<size_t>(t) * n_experts;
 
+  // Non-finite logits follow engine::cpu::route_experts: NaN counts as -inf, +inf logits
+  // share the mass equally, all -inf/NaN is uniform. So p[] is always finite and >= 0, and
+  // every top-k step below finds an unused expert (v starts at -1 < any p).
   float mx = -INFINITY;
-  for (int e = threadIdx.x; e < n_experts; e += blockDim.x) mx = fmaxf(mx, lg[e]);
+  for (int e = threadIdx.x; e < n_experts; e += blockDim.x) {
+    float x = lg[e];
+    if (!isnan(x)) mx = fmaxf(mx, x);
+  }
   mx = block_max(mx, scratch);
   float sum = 0.0f;
   for (int e = threadIdx.x; e < n_experts; e += blockDim.x) {
-    p[e] = expf(lg[e] - mx);
+    float x = isnan(lg[e]) ? -INFINITY : lg[e];
+    if (mx == INFINITY) p[e] = x == INFINITY ? 1.0f : 0.0f;
+    else if (mx == -INFINITY) p[e] = 1.0f;
+    else p[e] = expf(x - mx);
     used[e] = false;
     sum += p[e];
   }
@@ -64,6 +74,11 @@ __global__ void router_topk_kernel(int* ids, float* weights, const float* logits
     __syncthreads();
     if (threadIdx.x == 0) {
       for (int w = 1; w < nwarps; ++w) keep_better(v, i, cand_v[w], cand_i[w]);
+      // Unreachable with the rule above; kept so that no input can index used[] out of range.
+      if (i < 0 || i >= n_experts) {
+        i = 0;
+        while (i < n_experts - 1 && used[i]) ++i;
+      }
       chosen[j] = i;
       used[i] = true;
     }

@@ -1,6 +1,6 @@
 // engine-tiny-checkpoint DIR [SHAPE] [SEED]: writes a tiny random Gemma 4 checkpoint in HF
-// layout (see engine/random_checkpoint.h). Used to feed tests/engine/make_reference_logits.py
-// on a machine with transformers, and for trying `harness generate --engine DIR`.
+// layout (see engine/random_checkpoint.h), for trying `harness generate --engine DIR` and for
+// the load-memory figure (scripts/engine_load_rss.sh writes a "mid" one).
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -10,7 +10,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 4) {
-    std::fprintf(stderr, "usage: %s DIR [tiny|tiny-128e|tiny-98e] [SEED]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s DIR [tiny|tiny-128e|tiny-98e|mid] [SEED]\n", argv[0]);
     return 2;
   }
   std::string shape = argc > 2 ? argv[2] : "tiny";

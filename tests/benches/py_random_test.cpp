@@ -54,3 +54,17 @@ TEST(PyRandom, GsmFewShotDrawsOfDocs0And1) {
   EXPECT_EQ(r.sample(7473, 5), (Sz{6374, 3610, 957, 61, 742}));
   EXPECT_EQ(r.sample(7473, 5), (Sz{7462, 6610, 4769, 286, 5501}));
 }
+
+// langdetect's trial noise: gauss pairs, the cached second value forgotten by seed().
+TEST(PyRandom, GaussPairsAndReseed) {
+  py::Random r(0);
+  EXPECT_EQ(r.gauss(), 0.9417154046806644);
+  EXPECT_EQ(r.gauss(), -1.3965781047011498);  // the cached sin half of the first pair
+  EXPECT_EQ(r.gauss(), -0.6797144480784211);
+  r.seed(0);
+  EXPECT_EQ(r.gauss(0.5, 0.05), 0.5470857702340333);
+  py::Random three(3);
+  EXPECT_EQ(three.gauss(), 0.09470803828730423);
+  EXPECT_EQ(three.gauss(), 1.2500243810835503);
+  EXPECT_EQ(three.randbelow(1000), 378u);  // random.choice(range(1000))
+}

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/chat_format.h"
 
@@ -28,9 +31,9 @@ TEST(ChatFormat, RendersLikeTheGemma4Template) {
       {"thinking off", {{"user", "What is 2+2?"}}, false,
        "<bos><|turn>user\nWhat is 2+2?<turn|>\n<|turn>model\n<|channel>thought\n<channel|>"},
       {"thinking on", {{"user", "What is 2+2?"}}, true,
-       "<bos><|turn>system\n<|think|><turn|>\n<|turn>user\nWhat is 2+2?<turn|>\n<|turn>model\n"},
+       "<bos><|turn>system\n<|think|>\n<turn|>\n<|turn>user\nWhat is 2+2?<turn|>\n<|turn>model\n"},
       {"thinking on + system", {{"system", "  S  "}, {"user", "Q"}}, true,
-       "<bos><|turn>system\n<|think|>S<turn|>\n<|turn>user\nQ<turn|>\n<|turn>model\n"},
+       "<bos><|turn>system\n<|think|>\nS<turn|>\n<|turn>user\nQ<turn|>\n<|turn>model\n"},
       {"system, thinking off", {{"system", "Be brief."}, {"user", "Q"}}, false,
        "<bos><|turn>system\nBe brief.<turn|>\n<|turn>user\nQ<turn|>\n<|turn>model\n<|channel>thought\n<channel|>"},
       {"developer counts as system", {{"developer", "D"}, {"user", "Q"}}, false,
@@ -40,10 +43,30 @@ TEST(ChatFormat, RendersLikeTheGemma4Template) {
        "<bos><|turn>user\n1+1?<turn|>\n<|turn>model\n2<turn|>\n<|turn>user\n2+2?<turn|>\n"
        "<|turn>model\n<|channel>thought\n<channel|>"},
       {"model role kept", {{"user", "a"}, {"model", "b"}, {"user", "c"}}, true,
-       "<bos><|turn>system\n<|think|><turn|>\n<|turn>user\na<turn|>\n<|turn>model\nb<turn|>\n<|turn>user\nc<turn|>\n"
+       "<bos><|turn>system\n<|think|>\n<turn|>\n<|turn>user\na<turn|>\n<|turn>model\nb<turn|>\n<|turn>user\nc<turn|>\n"
        "<|turn>model\n"},
   };
   for (const auto& c : cases) EXPECT_EQ(engine::render_chat(c.messages, c.thinking), c.expected) << c.name;
+}
+
+// Conversations rendered by the real Gemma 4 chat template (llama.cpp's copy of
+// google-gemma-4-31B-it.jinja, the template of the large models) through transformers'
+// apply_chat_template; scripts/reference/gemma4_fixtures.py makes the fixture. Message fields
+// other than role and content (an earlier turn's "reasoning") are dropped by that template
+// when there are no tool calls, so they are left out here too.
+TEST(ChatFormat, MatchesGemma4JinjaTemplate) {
+  std::ifstream in(std::string(HARNESS_SOURCE_DIR) + "/tests/fixtures/engine/gemma4_chat_prompts.json");
+  ASSERT_TRUE(in) << "tests/fixtures/engine/gemma4_chat_prompts.json is missing";
+  nlohmann::json fixture = nlohmann::json::parse(in);
+  int cases = 0;
+  for (const auto& c : fixture.at("cases")) {
+    std::vector<ChatMessage> messages;
+    for (const auto& m : c.at("messages")) messages.push_back({m.at("role"), m.at("content")});
+    EXPECT_EQ(engine::render_chat(messages, c.at("enable_thinking").get<bool>()), c.at("prompt").get<std::string>())
+        << c.at("name").get<std::string>();
+    ++cases;
+  }
+  EXPECT_EQ(cases, 12);
 }
 
 TEST(ChatFormat, SplitsReasoningLikeVllmGemma4Parser) {

@@ -98,10 +98,6 @@ TEST(Config, RoundTripsThroughJson) {
 
 TEST(Config, RejectsUnsupportedWithFieldName) {
   json doc = config_26b(128);
-  doc["text_config"]["enable_moe_block"] = false;
-  EXPECT_NE(error_of(doc).find("enable_moe_block"), std::string::npos) << error_of(doc);
-
-  doc = config_26b(128);
   doc["text_config"]["hidden_size_per_layer_input"] = 256;
   EXPECT_NE(error_of(doc).find("hidden_size_per_layer_input"), std::string::npos);
 
@@ -134,6 +130,47 @@ TEST(Config, RejectsUnsupportedWithFieldName) {
   EXPECT_NE(error_of(doc).find("model_type"), std::string::npos);
 
   EXPECT_EQ(error_of(config_26b(128)), "");
+}
+
+// 31B-style dense text model: no MoE fields needed, none kept.
+TEST(Config, ParsesDenseModel) {
+  json doc = config_26b(128);
+  doc["text_config"]["enable_moe_block"] = false;
+  doc["text_config"].erase("num_experts");
+  doc["text_config"].erase("top_k_experts");
+  GemmaConfig c = engine::parse_config(doc, "config.json");
+  EXPECT_FALSE(c.enable_moe_block);
+  EXPECT_EQ(c.num_experts, 0);
+  EXPECT_EQ(c.moe_intermediate_size, 0);
+  GemmaConfig back = engine::parse_config(engine::config_to_json(c), "config.json");
+  EXPECT_FALSE(back.enable_moe_block);
+}
+
+// transformers 5.2x saves full layers' shapes as per_layer_config instead of
+// global_head_dim / num_global_key_value_heads.
+TEST(Config, ReadsPerLayerConfigOverrides) {
+  json doc = config_26b(128);
+  doc["text_config"].erase("global_head_dim");
+  doc["text_config"].erase("num_global_key_value_heads");
+  json overrides = json::object();
+  for (int l = 5; l < 30; l += 6) overrides[std::to_string(l)] = {{"head_dim", 512}, {"num_key_value_heads", 2}};
+  doc["text_config"]["per_layer_config"] = overrides;
+  GemmaConfig c = engine::parse_config(doc, "config.json");
+  EXPECT_EQ(c.layer_head_dim(5), 512);
+  EXPECT_EQ(c.layer_kv_heads(5), 2);
+  EXPECT_EQ(c.layer_head_dim(4), 256);
+  EXPECT_EQ(c.layer_kv_heads(4), 8);
+
+  // Without k_eq_v, HF ignores num_global_key_value_heads: full layers keep num_key_value_heads.
+  json plain = config_26b(128);
+  plain["text_config"]["attention_k_eq_v"] = false;
+  EXPECT_EQ(engine::parse_config(plain, "config.json").layer_kv_heads(5), 8);
+
+  doc["text_config"]["per_layer_config"]["11"]["head_dim"] = 256;
+  EXPECT_NE(error_of(doc).find("per_layer_config.11"), std::string::npos) << error_of(doc);
+  doc["text_config"]["per_layer_config"]["11"]["head_dim"] = 512;
+  doc["text_config"]["per_layer_config"]["0"] = {{"head_dim", 128}};
+  EXPECT_NE(error_of(doc).find("per_layer_config.0"), std::string::npos) << error_of(doc);
 }
 
 TEST(Config, ForcesLastLayerFull) {

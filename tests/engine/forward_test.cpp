@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "engine/cpu_ops.h"
 #include "engine/engine.h"
@@ -162,7 +164,7 @@ TEST(CpuForward, LayerScalarAndMoeAffectOutput) {
   auto a = make_cpu_engine(l.config, scaled)->new_sequence()->append(tokens);
   EXPECT_GT(max_abs_diff(base.data(), a.data(), base.size()), 1e-3f);
   Weights no_experts = l.weights;
-  for (auto& layer : no_experts.layers) std::fill(layer.experts_down.begin(), layer.experts_down.end(), 0.0f);
+  for (auto& layer : no_experts.layers) layer.experts_down = Tensor(std::vector<float>(layer.experts_down.size(), 0.0f));
   auto b = make_cpu_engine(l.config, no_experts)->new_sequence()->append(tokens);
   EXPECT_GT(max_abs_diff(base.data(), b.data(), base.size()), 1e-3f);
 }
@@ -177,43 +179,69 @@ TEST(CpuForward, ManyExpertShapesRun) {
   }
 }
 
-// Logits from transformers (tests/engine/make_reference_logits.py, run on a machine with
-// transformers ≥ 5.5) for the checkpoint our generator writes with the same shape and seed.
+// The judge is transformers itself: scripts/reference/engine_fixtures.py builds tiny random
+// Gemma 4 checkpoints (MoE and dense, both weight-name layouts, k_eq_v, partial RoPE, softcap,
+// bf16 and fp32 files), saves them with save_pretrained and records transformers' fp32
+// prefill logits at every position and 64 greedy tokens. The engine loads the committed
+// folders as they are.
+//
+// Tolerance: max |ours − theirs| ≤ 1e-4 · max(1, max |theirs|). Both sides compute in fp32
+// from the same stored weights; what differs is summation order (torch's blocked SIMD sums
+// vs. our sequential ones) and libm (exp/tanh/pow), worth ~1e-6 relative per op and growing
+// through the layers to the ~1e-5 seen here. A real formula difference (norm, RoPE, scaling,
+// routing, mask) shows as 1e-2 or more.
 TEST(CpuForward, MatchesTransformersReferenceLogits) {
-  std::string dir = std::string(HARNESS_SOURCE_DIR) + "/tests/engine/fixtures";
-  int found = 0;
-  if (std::filesystem::exists(dir)) {
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      std::string name = entry.path().filename().string();
-      if (name.rfind("reference_logits_", 0) != 0) continue;
-      ++found;
-      std::ifstream in(entry.path());
-      auto fx = nlohmann::json::parse(in);
-      std::string ckpt = engine_test::temp_dir("ref-" + name);
-      write_random_checkpoint(ckpt, fx["shape"].get<std::string>(), fx["seed"].get<uint64_t>());
-      auto engine = load_cpu_engine(ckpt);
-      auto tokens = fx["input_ids"].get<std::vector<int32_t>>();
-      auto logits = engine->new_sequence()->append(tokens, true);
-      size_t V = engine->config().vocab_size;
-      const auto& ref = fx["logits"];  // [positions, vocab] or rows for listed positions
-      auto positions = fx["positions"].get<std::vector<int>>();
-      float worst = 0;
-      int top1_agree = 0;
-      for (size_t r = 0; r < positions.size(); ++r) {
-        auto row = ref[r].get<std::vector<float>>();
-        ASSERT_EQ(row.size(), V);
-        const float* ours = &logits[positions[r] * V];
-        worst = std::max(worst, max_abs_diff(ours, row.data(), V));
-        top1_agree += (std::max_element(ours, ours + V) - ours) == (std::max_element(row.begin(), row.end()) - row.begin());
-      }
-      std::cout << name << ": max abs error " << worst << ", top-1 agreement " << top1_agree << "/" << positions.size() << "\n";
-      EXPECT_LT(worst, fx.value("tolerance", 2e-3f)) << name;
-      EXPECT_EQ(top1_agree, static_cast<int>(positions.size())) << name;
+  const std::filesystem::path root = std::filesystem::path(HARNESS_SOURCE_DIR) / "tests/engine/fixtures/gemma4_ref";
+  ASSERT_TRUE(std::filesystem::is_directory(root)) << root << " is missing; regenerate it with scripts/reference/engine_fixtures.py";
+  std::vector<std::filesystem::path> folders;
+  for (const auto& entry : std::filesystem::directory_iterator(root))
+    if (std::filesystem::exists(entry.path() / "reference.json")) folders.push_back(entry.path());
+  std::sort(folders.begin(), folders.end());
+  ASSERT_GE(folders.size(), 3u) << "expected the fixtures moe_kv_shared, dense_causal and moe_causal_top8 in " << root;
+
+  for (const auto& folder : folders) {
+    std::ifstream in(folder / "reference.json");
+    auto ref = nlohmann::json::parse(in);
+    const std::string name = ref["name"].get<std::string>();
+    auto engine = load_cpu_engine(folder.string());
+    const size_t V = engine->config().vocab_size;
+    auto ids = ref["input_ids"].get<std::vector<int32_t>>();
+    ASSERT_EQ(ref["prefill_logits"]["vocab"].get<size_t>(), V) << name;
+    ASSERT_EQ(ref["prefill_logits"]["rows"].get<size_t>(), ids.size()) << name;
+    std::vector<float> theirs(ids.size() * V);
+    std::ifstream lf(folder / ref["prefill_logits"]["file"].get<std::string>(), std::ios::binary);
+    lf.read(reinterpret_cast<char*>(theirs.data()), static_cast<std::streamsize>(theirs.size() * sizeof(float)));
+    ASSERT_EQ(static_cast<size_t>(lf.gcount()), theirs.size() * sizeof(float)) << name << ": logits file is short";
+
+    auto ours = engine->new_sequence()->append(ids, true);
+    ASSERT_EQ(ours.size(), theirs.size());
+    float scale = 1.0f, worst = 0.0f;
+    for (float v : theirs) scale = std::max(scale, std::fabs(v));
+    int top1_agree = 0;
+    for (size_t r = 0; r < ids.size(); ++r) {
+      const float* a = &ours[r * V];
+      const float* b = &theirs[r * V];
+      worst = std::max(worst, max_abs_diff(a, b, V));
+      top1_agree += (std::max_element(a, a + V) - a) == (std::max_element(b, b + V) - b);
     }
+    std::cout << name << ": prefill " << ids.size() << " positions, max abs diff " << worst << " (logit scale " << scale
+              << "), top-1 agree " << top1_agree << "/" << ids.size() << "\n";
+    EXPECT_LE(worst, 1e-4f * scale) << name;
+    EXPECT_EQ(top1_agree, static_cast<int>(ids.size())) << name;
+
+    // Greedy decoding through the KV cache (one token per step) against transformers' full
+    // recompute: the same 64 tokens.
+    auto want = ref["greedy_tokens"].get<std::vector<int32_t>>();
+    auto seq = engine->new_sequence();
+    auto logits = seq->append(ids);
+    std::vector<int32_t> got;
+    for (size_t step = 0; step < want.size(); ++step) {
+      int32_t next = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+      got.push_back(next);
+      logits = seq->append(std::span<const int32_t>(&next, 1));
+    }
+    EXPECT_EQ(got, want) << name;
   }
-  if (!found)
-    GTEST_SKIP() << "no tests/engine/fixtures/reference_logits_*.json; generate them with tests/engine/make_reference_logits.py "
-                    "on a machine with transformers >= 5.5 (none was available here)";
 }
 
 // GQA: query head i reads kv head ⌊i / (n_q / n_kv)⌋ (repeat_kv layout). The same model
@@ -229,15 +257,15 @@ TEST(CpuForward, GroupedQueryAttentionUsesRepeatKvLayout) {
     for (int layer = 0; layer < c.num_layers; ++layer) {
       int hd = c.layer_head_dim(layer), nkv = c.layer_kv_heads(layer), group = c.num_heads / nkv;
       for (Tensor LayerWeights::*field : {&LayerWeights::k_proj, &LayerWeights::v_proj}) {
-        const Tensor& src = l.weights.layers[layer].*field;
-        if (src.empty()) continue;
-        Tensor dst;
+        const Tensor& tensor = l.weights.layers[layer].*field;
+        if (tensor.empty()) continue;
+        std::vector<float> src = tensor.to_vector(), dst;
         for (int i = 0; i < c.num_heads; ++i) {
           int j = interleaved ? i % nkv : i / group;
           dst.insert(dst.end(), src.begin() + static_cast<size_t>(j) * hd * c.hidden_size,
                      src.begin() + static_cast<size_t>(j + 1) * hd * c.hidden_size);
         }
-        e.weights.layers[layer].*field = dst;
+        e.weights.layers[layer].*field = Tensor(std::move(dst));
       }
     }
     return e;

@@ -127,6 +127,35 @@ TEST(Tokenizer, MatchesJsImplementationOnTinyTokenizer) {
     EXPECT_EQ(tiny().encode(c["text"].get<std::string>()), c["ids"].get<std::vector<int32_t>>()) << c["text"];
 }
 
+// The real Gemma 4 vocabulary: tokenizer.json rebuilt from the checkpoint's vocab, merges and
+// added tokens as llama.cpp ships them (tests/fixtures/engine/gemma4_tokenizer.tar.xz, unpacked
+// by CMake), against the ids and decodings of Hugging Face `tokenizers` on a multilingual, code,
+// emoji and chat-prompt corpus (scripts/reference/gemma4_fixtures.py).
+TEST(Tokenizer, MatchesGemma4ReferenceIds) {
+  Tokenizer t = Tokenizer::load(std::string(HARNESS_BINARY_DIR) + "/fixtures/gemma4/tokenizer.json");
+  EXPECT_EQ(t.vocab_size(), 262144);
+  const std::vector<std::pair<std::string, int>> specials = {
+      {"<pad>", 0}, {"<eos>", 1}, {"<bos>", 2}, {"<|tool_response>", 50}, {"<|think|>", 98}, {"<|channel>", 100},
+      {"<channel|>", 101}, {"<|turn>", 105}, {"<turn|>", 106}, {"\n", 107}, {"<0x00>", 238}, {"<0xFF>", 493},
+      {"\xE2\x96\x81", 236743}, {"<|video|>", 258884}};
+  for (const auto& [token, id] : specials) EXPECT_EQ(t.token_id(token), id) << token;
+  json fixture = load_json(kSource + "/tests/fixtures/engine/gemma4_tokenizer_ids.json");
+  ASSERT_EQ(fixture.at("vocab_size").get<int>(), 262144);
+  int agree = 0, total = 0;
+  for (const auto& c : fixture.at("cases")) {
+    std::string text = c.at("text");
+    auto expected = c.at("ids").get<std::vector<int32_t>>();
+    auto ids = t.encode(text);
+    ++total;
+    agree += ids == expected;
+    EXPECT_EQ(ids, expected) << "text: " << text;
+    EXPECT_EQ(t.decode(expected), c.at("decoded").get<std::string>()) << "text: " << text;
+    EXPECT_EQ(t.decode(expected, true), c.at("decoded_skip_special").get<std::string>()) << "text: " << text;
+  }
+  EXPECT_GE(total, 50);
+  std::cout << "Gemma 4 tokenizer agreement with Hugging Face tokenizers: " << agree << "/" << total << "\n";
+}
+
 TEST(Tokenizer, RefusesAddedTokenMatchingModesItDoesNotImplement) {
   json doc = engine::tiny_tokenizer_json();
   doc["added_tokens"][5]["lstrip"] = true;

@@ -157,3 +157,59 @@ TEST(RandomCheckpoint, DeterministicFromSeed) {
     EXPECT_TRUE(std::filesystem::exists(a + "/" + f)) << f;
   EXPECT_THROW(engine::tiny_config("huge"), EngineError);
 }
+
+// A real 26B-A4B file is ~50 GB of bf16; the loader must keep matrices as views of the
+// mapping in their file dtype (an fp32 copy would double the memory) and copy only 1-D
+// tensors. The views stay valid after the TensorStore is gone.
+TEST(Weights, MatricesStayMappedInFileDtype) {
+  auto config = engine::tiny_config("tiny");
+  engine::Weights w;
+  {
+    TensorStore store(engine_test::checkpoint("tiny"));
+    w = engine::load_weights(config, store);
+    const engine::TensorView* q = store.find("model.language_model.layers.0.self_attn.q_proj.weight");
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(w.layers[0].q_proj.bytes(), q->data);  // the very bytes of the file, not a copy
+  }
+  for (const engine::Tensor* t : {&w.embed, &w.layers[0].q_proj, &w.layers[3].experts_gate_up, &w.layers[1].mlp_down}) {
+    EXPECT_TRUE(t->is_mapped());
+    EXPECT_EQ(t->dtype(), DType::BF16);
+  }
+  EXPECT_FALSE(w.final_norm.is_mapped());
+  EXPECT_EQ(w.final_norm.dtype(), DType::F32);
+  std::vector<float> row(config.hidden_size);
+  w.embed.to_f32(5 * config.hidden_size, config.hidden_size, row.data());  // store closed, mapping still held
+  EXPECT_EQ(row[3], w.embed.at(5 * config.hidden_size + 3));
+}
+
+// Gemma4ForConditionalGeneration's config (model_type gemma4) with tensors named as
+// Gemma4ForCausalLM writes them ("model." prefix): the files decide the prefix.
+TEST(Weights, LoadsEitherNamePrefix) {
+  auto config = engine::tiny_config("tiny");
+  ASSERT_EQ(config.weight_prefix, "model.language_model.");
+  std::string dir = engine_test::temp_dir("causal-names");
+  std::vector<engine::TensorToWrite> tensors;
+  for (const auto& t : engine::expected_tensors(config)) {
+    int64_t n = 1;
+    for (auto d : t.shape) n *= d;
+    std::string name = "model." + t.name.substr(std::string("model.language_model.").size());
+    tensors.push_back({name, t.shape, std::vector<float>(n, 0.25f)});
+  }
+  engine::write_safetensors(dir + "/model.safetensors", tensors, DType::BF16);
+  TensorStore store(dir);
+  engine::Weights w = engine::load_weights(config, store);
+  EXPECT_FLOAT_EQ(w.layers[2].mlp_gate.at(7), 0.25f);
+}
+
+// The CUDA upload path rounds non-bf16 tensors through to_bf16 in bounded chunks.
+TEST(Weights, TensorToBf16RoundsLikeTheWriter) {
+  std::vector<float> values;
+  for (int i = 0; i < 600; ++i) values.push_back(0.001f * i - 0.3f + 1e-7f * i);
+  engine::Tensor t(values);
+  std::vector<uint16_t> out(values.size());
+  t.to_bf16(0, values.size(), out.data());
+  for (size_t i = 0; i < values.size(); ++i) ASSERT_EQ(out[i], engine::f32_to_bf16(values[i])) << i;
+  std::vector<uint16_t> part(5);
+  t.to_bf16(300, 5, part.data());
+  EXPECT_EQ(part[0], engine::f32_to_bf16(values[300]));
+}

@@ -87,13 +87,13 @@ struct Daemon {
   uint16_t port = 0;
   bool running = false;
 
-  Daemon(std::vector<std::string> args, const TempDir& dir) {
+  Daemon(std::vector<std::string> args, const TempDir& dir, const std::vector<std::string>& env = {}) {
     args.insert(args.begin(), "serve");
     if (std::find(args.begin(), args.end(), "--listen") == args.end()) {
       args.push_back("--listen");
       args.push_back("127.0.0.1:0");
     }
-    child = spawn_harness(args, dir);
+    child = spawn_harness(args, dir, env);
     running = true;
     static const std::regex re("listening on http://127\\.0\\.0\\.1:(\\d+)");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

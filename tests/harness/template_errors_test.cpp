@@ -201,6 +201,21 @@ const BadCase kBadTemplates[] = {
     {"duplicate key", "t.yaml",
      "name: t\nbench: gsm8k\nn: 10\nn: 11\nselection: all\ngeneration:\n  max_gen_toks: 9\n",
      "t.yaml:4:1: n: duplicate key; keep only one"},
+    {"sandbox limit multipl_e cannot honour", "t.yaml",
+     "name: t\nbench: multipl_e\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
+     "scoring:\n  langs: [rs]\nsandbox:\n  timeout_s: 15\n  speed_factor: 2\n",
+     "t.yaml:11:3: sandbox.speed_factor: only applies to benches humaneval, humanevalplus; "
+     "multipl_e cannot honour it, remove it"},
+    {"sandbox limit humaneval does not read", "t.yaml",
+     "name: t\nbench: humaneval\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
+     "sandbox:\n  compile_memory_mb: 512\n",
+     "t.yaml:8:3: sandbox.compile_memory_mb: only applies to bench multipl_e; humaneval cannot "
+     "honour it, remove it"},
+    {"sandbox section on a bench that runs no code", "t.yaml",
+     "name: t\nbench: gsm8k\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
+     "sandbox:\n  timeout_s: 3\n",
+     "t.yaml:7:1: sandbox: only applies to benches humaneval, humanevalplus, livecodebench, "
+     "multipl_e; remove it"},
     {"empty file", "t.yaml", "", "t.yaml:1:1: expected a template"},
     {"a list instead of a map", "t.yaml", "- a\n- b\n", "expected a template"},
     {"a suite is not a template", "t.yaml", "name: t\ntemplates: [a]\n",
@@ -247,6 +262,19 @@ TEST(TemplateErrors, ValidBaseLoads) {
   EXPECT_EQ(t.generation.max_gen_toks, 100);
   EXPECT_FALSE(t.generation.seed.has_value());
   EXPECT_EQ(validate_file(dir.path() + "/t.yaml", dir.path()), "");
+}
+
+// Every sandbox key MultiPL-E reads (benches/multipl_e/execute.cpp exec_limits) is accepted.
+TEST(TemplateErrors, MultiplESandboxKeysLoad) {
+  test::ScratchDir dir;
+  BenchTemplate t = load_template_file(dir.write(
+      "t.yaml",
+      "name: t\nbench: multipl_e\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
+      "scoring:\n  langs: [rs]\nsandbox:\n  timeout_s: 15\n  wall_seconds: 20\n"
+      "  cpu_seconds: 12\n  memory_mb: 2048\n  compile_wall_seconds: 90\n"
+      "  compile_cpu_seconds: 80\n  compile_memory_mb: 4096\n  processes: 32\n"
+      "  output_bytes: 4096\n"));
+  EXPECT_EQ(t.sandbox.size(), 9u);
 }
 
 TEST(TemplateErrors, ReportsEveryErrorNotJustTheFirst) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "sandbox/sandbox.h"
 
@@ -58,6 +59,22 @@ inline bool host_process_with(const std::string& marker) {
   }
   closedir(proc);
   return found;
+}
+
+// The host pids of the processes with `marker` in their command line.
+inline std::vector<pid_t> host_pids_with(const std::string& marker) {
+  std::vector<pid_t> pids;
+  DIR* proc = opendir("/proc");
+  if (!proc) return pids;
+  while (dirent* entry = readdir(proc)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    std::ifstream in(std::string("/proc/") + entry->d_name + "/cmdline", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str().find(marker) != std::string::npos) pids.push_back(std::atoi(entry->d_name));
+  }
+  closedir(proc);
+  return pids;
 }
 
 // A `sleep` argument unique to this test process, to look for its processes on the host.

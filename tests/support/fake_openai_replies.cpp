@@ -31,6 +31,12 @@ FakeReply rate_limited(int retry_after_s, const std::string& message) {
   return r;
 }
 
+FakeReply endless_body() {
+  FakeReply r;
+  r.action = FakeReply::Action::EndlessBody;
+  return r;
+}
+
 FakeReply hang(int hang_ms) {
   FakeReply r;
   r.action = FakeReply::Action::Hang;

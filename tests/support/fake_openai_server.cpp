@@ -141,7 +141,24 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       case FakeReply::Action::CloseWithoutReply:
         return close();
+      case FakeReply::Action::EndlessBody: {
+        raw_ = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"x\": \"";
+        asio::async_write(stream_, asio::buffer(raw_), [self = shared_from_this()](beast::error_code ec, size_t) {
+          if (ec) return self->close();
+          self->raw_.assign(1 << 20, 'a');
+          self->write_endlessly();
+        });
+        return;
+      }
     }
+  }
+
+  // 1 MiB at a time until the client hangs up or the server stops.
+  void write_endlessly() {
+    asio::async_write(stream_, asio::buffer(raw_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      self->write_endlessly();
+    });
   }
 
   void close() {

@@ -25,6 +25,7 @@ struct FakeReply {
     Hang,              // send nothing; close after hang_ms (0: keep it open until stop())
     CloseMidBody,      // headers with the full Content-Length, half the body, then close
     CloseWithoutReply, // close the connection as soon as the request is read
+    EndlessBody,       // a 200 without Content-Length whose body never ends (until the client hangs up)
   };
   Action action = Action::Respond;
   int status = 200;
@@ -47,6 +48,7 @@ FakeReply rate_limited(int retry_after_s, const std::string& message = "rate lim
 FakeReply hang(int hang_ms = 0);
 FakeReply close_mid_body();
 FakeReply close_without_reply();
+FakeReply endless_body();
 FakeReply non_json_body();
 FakeReply json_without_choices();
 FakeReply empty_content_with_reasoning(std::string reasoning_content);
