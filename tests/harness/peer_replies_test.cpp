@@ -1,0 +1,202 @@
+// What real llama-server and vLLM answered (captured by scripts/peer-check.sh --save into
+// tests/peers/replies/<peer>/), replayed verbatim by the fake server: the backend, the flavour
+// detection and the pre-flight must read the real JSON, not only the fake's own shapes.
+// The checkpoint behind the captures scripts its thinking-on reply (scripts/peers/
+// make_checkpoint.py): reasoning "Counting", content "The answer is 18".
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/backend.h"
+#include "harness/openai_support.h"
+#include "harness/preflight.h"
+#include "harness/run_setup.h"
+#include "support/fake_openai_server.h"
+
+namespace harness {
+namespace {
+
+namespace ft = harness::testing;
+using nlohmann::json;
+
+constexpr const char* kReasoning = "Counting";
+constexpr const char* kContent = "The answer is 18";
+
+struct Peer {
+  std::string dir;              // tests/peers/replies/<dir>
+  std::string flavour;          // what detection must say
+  std::string reasoning_field;  // where the server puts the thought
+};
+
+const Peer kPeers[] = {{"llama-server", "llama", "reasoning_content"}, {"vllm", "vllm", "reasoning"}};
+
+std::string replies_dir(const Peer& p) { return std::string(HARNESS_SOURCE_DIR) + "/tests/peers/replies/" + p.dir; }
+
+// {"status": N, "body": <JSON or text>, "request": <body sent>} as peer_report.py saved it.
+json capture(const Peer& p, const std::string& name) {
+  std::ifstream in(replies_dir(p) + "/" + name + ".json");
+  EXPECT_TRUE(in) << "missing capture " << replies_dir(p) << "/" << name << ".json";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j = json::parse(ss.str(), nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << name;
+  return j;
+}
+
+std::string body_text(const json& record) {
+  return record["body"].is_string() ? record["body"].get<std::string>() : record["body"].dump();
+}
+
+RetryPolicy fast_policy() {
+  RetryPolicy r;
+  r.max_attempts = 2;
+  r.initial_delay_s = 0.01;
+  r.max_delay_s = 0.05;
+  r.connect_timeout_s = 2;
+  r.request_timeout_s = 10;
+  return r;
+}
+
+// A fake server whose info routes answer what the real peer answered (404 where it did).
+ft::FakeServerOptions replaying_info_routes(const Peer& p) {
+  ft::FakeServerOptions o;
+  o.flavour = "openai";  // nothing built in: every info route below is the real one
+  for (const auto& [route, name] : {std::pair<std::string, std::string>{"/props", "props"},
+                                    {"/v1/models", "models"},
+                                    {"/version", "version"}}) {
+    const json rec = capture(p, name);
+    o.route_bodies[route] = rec["status"] == 200 ? body_text(rec) : "";
+  }
+  return o;
+}
+
+GenerationResult replay_chat(const Peer& p, const std::string& name) {
+  ft::FakeOpenAIServer server(replaying_info_routes(p));
+  ft::FakeReply reply;
+  reply.raw_body = body_text(capture(p, name));
+  server.push_fault(reply);
+  auto backend = make_openai_backend({{server.base_url(), "gemma4-tiny-peer"}}, fast_policy());
+  GenerationRequest request;
+  request.messages = {{"user", "Natalia sold clips"}};
+  request.generation.max_gen_toks = 64;
+  return backend->generate(request);
+}
+
+TEST(PeerReplies, ReasoningReplyIsSplitIntoItsField) {
+  for (const Peer& p : kPeers) {
+    const json raw = capture(p, "chat_reasoning")["body"];
+    GenerationResult r = replay_chat(p, "chat_reasoning");
+    ASSERT_TRUE(r.ok) << p.dir << ": " << r.error;
+    EXPECT_EQ(r.reasoning, kReasoning) << p.dir;
+    EXPECT_EQ(r.content, kContent) << p.dir;
+    EXPECT_EQ(r.reasoning_field, p.reasoning_field) << p.dir;
+    EXPECT_EQ(r.finish_reason, "stop") << p.dir;
+    EXPECT_EQ(r.prompt_tokens, raw["usage"]["prompt_tokens"].get<int64_t>()) << p.dir;
+    EXPECT_EQ(r.completion_tokens, raw["usage"]["completion_tokens"].get<int64_t>()) << p.dir;
+  }
+}
+
+// max_tokens 3 stops inside the thought: no content, and Fix-A scores the reasoning instead.
+TEST(PeerReplies, LengthCappedReplyInsideTheThought) {
+  for (const Peer& p : kPeers) {
+    GenerationResult r = replay_chat(p, "chat_length");
+    ASSERT_TRUE(r.ok) << p.dir << ": " << r.error;
+    EXPECT_EQ(r.finish_reason, "length") << p.dir;
+    EXPECT_EQ(r.content, "") << p.dir;
+    EXPECT_FALSE(r.reasoning.empty()) << p.dir;
+    const ScoredText scored = select_scored_text(benches::TextRule::FixA, r.content, r.reasoning, r.reasoning_field);
+    EXPECT_EQ(scored.source, "reasoning") << p.dir;
+    EXPECT_EQ(scored.text, r.reasoning) << p.dir;
+  }
+}
+
+TEST(PeerReplies, ThinkingOffReplyIsAllContent) {
+  for (const Peer& p : kPeers) {
+    GenerationResult r = replay_chat(p, "chat_no_thinking");
+    ASSERT_TRUE(r.ok) << p.dir << ": " << r.error;
+    EXPECT_EQ(r.content, kContent) << p.dir;
+    EXPECT_EQ(r.reasoning, "") << p.dir;
+  }
+}
+
+TEST(PeerReplies, FlavourIsDetectedFromTheRealInfoRoutes) {
+  for (const Peer& p : kPeers) {
+    ft::FakeOpenAIServer server(replaying_info_routes(p));
+    auto backend = make_openai_backend({{server.base_url(), ""}}, fast_policy());
+    EXPECT_EQ(backend->flavour(), p.flavour) << p.dir;
+    const json fp = backend->fingerprint();
+    EXPECT_EQ(fp["model"], "gemma4-tiny-peer") << p.dir;
+    EXPECT_FALSE(fp["version"].is_null()) << p.dir << ": " << fp.dump();
+  }
+}
+
+// Context per request from the real fields; both captures come from servers started with
+// 20480 tokens per request (llama-server: -c 81920 -np 4; vLLM: --max-model-len 20480).
+TEST(PeerReplies, PreflightReadsContextPerSlotAndReasoningFormat) {
+  for (const Peer& p : kPeers) {
+    ft::FakeOpenAIServer server(replaying_info_routes(p));
+    server.set_warmup_reply(ft::text_reply(kContent));
+    RunConfig config;
+    config.endpoints = {{server.base_url(), ""}};
+    PreflightOptions options;
+    options.connect_wait_s = 0.5;
+    options.ready_wait_s = 1;
+    options.poll_interval_s = 0.05;
+    PreflightReport report;
+    std::ostringstream log;
+    auto limits = check_endpoints(config, options, report, log);
+    ASSERT_EQ(limits.size(), 1u) << p.dir << ": " << report.summary();
+    EXPECT_EQ(limits[0].flavour, p.flavour);
+    ASSERT_TRUE(limits[0].ctx_per_request) << p.dir;
+    EXPECT_EQ(*limits[0].ctx_per_request, 20480) << p.dir;
+    EXPECT_FALSE(limits[0].reasoning_budget) << p.dir;  // neither server shows one
+    EXPECT_EQ(limits[0].reasoning_format, p.flavour == "llama" ? "deepseek" : "") << p.dir;
+  }
+}
+
+// llama-server answers every route 503 with this body while it loads; the pre-flight waits.
+TEST(PeerReplies, LlamaServerLoading503IsWaitedFor) {
+  const Peer& p = kPeers[0];
+  std::ifstream in(replies_dir(p) + "/loading_503.body.json");
+  ASSERT_TRUE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ft::FakeServerOptions o = replaying_info_routes(p);
+  o.not_ready_requests = 3;
+  o.loading_body = ss.str();
+  ft::FakeOpenAIServer server(o);
+  EXPECT_EQ(server_error_message(o.loading_body), "Loading model");
+  RunConfig config;
+  config.endpoints = {{server.base_url(), ""}};
+  PreflightOptions options;
+  options.ready_wait_s = 10;
+  options.poll_interval_s = 0.05;
+  PreflightReport report;
+  std::ostringstream log;
+  auto limits = check_endpoints(config, options, report, log);
+  EXPECT_FALSE(report.failed()) << report.summary();
+  EXPECT_NE(log.str().find("answers 503"), std::string::npos) << log.str();
+}
+
+// Each server honours the budget under one field name only; the request the backend builds
+// for that flavour carries it (the capture that cut the thought after one token names it).
+TEST(PeerReplies, BudgetFieldTheServerHonoursIsSent) {
+  for (const Peer& p : kPeers) {
+    std::string honoured;
+    for (const char* field : {"thinking_token_budget", "reasoning_budget_tokens"}) {
+      const json rec = capture(p, std::string("chat_budget_") + field);
+      if (rec["status"] != 200) continue;
+      ParsedReply parsed = parse_chat_response(body_text(rec));
+      if (parsed.ok && parsed.reasoning != kReasoning && !parsed.reasoning.empty()) honoured = field;
+    }
+    ASSERT_FALSE(honoured.empty()) << p.dir << ": no capture shows a budget cutting the thought";
+    GenerationRequest r;
+    r.messages = {{"user", "x"}};
+    r.reasoning.thinking_token_budget = 1;
+    EXPECT_TRUE(build_chat_request(r, "m", p.flavour).contains(honoured)) << p.dir << " honours " << honoured;
+  }
+}
+
+}  // namespace
+}  // namespace harness
