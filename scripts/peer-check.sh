@@ -144,7 +144,10 @@ ensure_llama_server() {
 
 ensure_gguf() {
   GGUF=$CACHE/model/$MODEL-f32.gguf
-  [[ -f $GGUF && $GGUF -nt $CKPT/model.safetensors ]] && return
+  if [[ -f $GGUF && $GGUF -nt $CKPT/model.safetensors ]]; then
+    log "gguf: $GGUF reused (made by: convert_hf_to_gguf.py CKPT --outtype f32 with gguf-py from the same sdist)"
+    return
+  fi
   run_logged gguf env PYTHONPATH="$LLAMA/gguf-py" "$PY" "$LLAMA/convert_hf_to_gguf.py" "$CKPT" --outtype f32 --outfile "$GGUF"
 }
 
@@ -222,11 +225,11 @@ log "== harness run gsm8k_100 --limit 5"
 STORE=$WORK/store.sqlite
 t0=$SECONDS
 set +e
-"$HARNESS" run gsm8k_100 --limit 5 --endpoint "$BASE" --variant "peer-$PEER" --store "$STORE" \
+"$HARNESS" run gsm8k_100 --limit 5 --endpoint "$BASE" --model "$MODEL" --variant "peer-$PEER" --store "$STORE" \
   --data-dir "$DATA" >"$WORK/harness-run.log" 2>&1
 rc=$?
 set -e
-log "\$ harness run gsm8k_100 --limit 5 --endpoint $BASE --variant peer-$PEER --store STORE --data-dir DATA  (exit $rc, $((SECONDS - t0)) s)"
+log "\$ harness run gsm8k_100 --limit 5 --endpoint $BASE --model $MODEL --variant peer-$PEER --store STORE --data-dir DATA  (exit $rc, $((SECONDS - t0)) s)"
 sed -n '/pre-flight:/,/^$/p' "$WORK/harness-run.log" | head -20 | tee -a "$RESULTS"
 tail -5 "$WORK/harness-run.log" | tee -a "$RESULTS"
 "$PY" scripts/peers/peer_report.py store "$STORE" "$CKPT" "$FLAVOUR" >"$WORK/store.out" 2>&1 || true

@@ -28,9 +28,9 @@ TEST(ChatFormat, RendersLikeTheGemma4Template) {
       {"thinking off", {{"user", "What is 2+2?"}}, false,
        "<bos><|turn>user\nWhat is 2+2?<turn|>\n<|turn>model\n<|channel>thought\n<channel|>"},
       {"thinking on", {{"user", "What is 2+2?"}}, true,
-       "<bos><|turn>system\n<|think|><turn|>\n<|turn>user\nWhat is 2+2?<turn|>\n<|turn>model\n"},
+       "<bos><|turn>system\n<|think|>\n<turn|>\n<|turn>user\nWhat is 2+2?<turn|>\n<|turn>model\n"},
       {"thinking on + system", {{"system", "  S  "}, {"user", "Q"}}, true,
-       "<bos><|turn>system\n<|think|>S<turn|>\n<|turn>user\nQ<turn|>\n<|turn>model\n"},
+       "<bos><|turn>system\n<|think|>\nS<turn|>\n<|turn>user\nQ<turn|>\n<|turn>model\n"},
       {"system, thinking off", {{"system", "Be brief."}, {"user", "Q"}}, false,
        "<bos><|turn>system\nBe brief.<turn|>\n<|turn>user\nQ<turn|>\n<|turn>model\n<|channel>thought\n<channel|>"},
       {"developer counts as system", {{"developer", "D"}, {"user", "Q"}}, false,
@@ -40,7 +40,7 @@ TEST(ChatFormat, RendersLikeTheGemma4Template) {
        "<bos><|turn>user\n1+1?<turn|>\n<|turn>model\n2<turn|>\n<|turn>user\n2+2?<turn|>\n"
        "<|turn>model\n<|channel>thought\n<channel|>"},
       {"model role kept", {{"user", "a"}, {"model", "b"}, {"user", "c"}}, true,
-       "<bos><|turn>system\n<|think|><turn|>\n<|turn>user\na<turn|>\n<|turn>model\nb<turn|>\n<|turn>user\nc<turn|>\n"
+       "<bos><|turn>system\n<|think|>\n<turn|>\n<|turn>user\na<turn|>\n<|turn>model\nb<turn|>\n<|turn>user\nc<turn|>\n"
        "<|turn>model\n"},
   };
   for (const auto& c : cases) EXPECT_EQ(engine::render_chat(c.messages, c.thinking), c.expected) << c.name;
