@@ -6,7 +6,10 @@ embeddings; vocab 262,144 so that the real Gemma 4 tokenizer fits) with one twis
 dimensions script the reply to a thinking-on chat prompt, so that a random model still exercises
 the servers' reasoning parsers:
 
-    "\n" -> <|channel> -> R1 -> R2 -> <channel|> -> C1 -> ... -> <turn|>
+    "\n" -> <|channel> -> thought -> "\n\n" -> R1 -> R2 -> <channel|> -> C1 -> ... -> <turn|>
+
+(llama.cpp's Gemma 4 parser insists on the "thought" label after <|channel>; "\n\n" stands in
+for the real "\n" because a scripted token can appear once only.)
 
 Why it works: the scripted tokens' embeddings live only in the last len(PATH) dimensions (S)
 with a large norm, every other token has zeros there, and every layer's post-norm weights are
@@ -101,7 +104,8 @@ def main():
     tok = Tokenizer.from_file(a.tokenizer_json)
     if tok.get_vocab_size() != VOCAB:
         raise SystemExit(f"{a.tokenizer_json} has {tok.get_vocab_size()} tokens, expected {VOCAB}")
-    path = ([token_id(tok, "\n"), token_id(tok, "<|channel>")] + [token_id(tok, t) for t in REASONING] +
+    path = ([token_id(tok, "\n"), token_id(tok, "<|channel>"), token_id(tok, "thought"), token_id(tok, "\n\n")] +
+            [token_id(tok, t) for t in REASONING] +
             [token_id(tok, "<channel|>")] + [token_id(tok, t) for t in CONTENT] + [token_id(tok, "<turn|>")])
     assert len(set(path)) == len(path), path
     rng = np.random.default_rng(a.seed)
@@ -156,7 +160,7 @@ def main():
         m[i, i + 1] = m[i + 1, i] = 1.0 + i
     lam, q = np.linalg.eigh(m)
     big = 250.0  # |embedding| of a scripted token: dominates the layers' output (~20)
-    logit_unit = 2.5  # logits of the chain, before the softcap: 2.5 * strength
+    logit_unit = 2.0  # logits of the chain, before the softcap: 2.0 * strength
     for i, tid in enumerate(path):
         embed[tid, :] = 0.0
         embed[tid, s] = big * q[i]

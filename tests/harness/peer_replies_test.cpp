@@ -2,7 +2,8 @@
 // tests/peers/replies/<peer>/), replayed verbatim by the fake server: the backend, the flavour
 // detection and the pre-flight must read the real JSON, not only the fake's own shapes.
 // The checkpoint behind the captures scripts its thinking-on reply (scripts/peers/
-// make_checkpoint.py): reasoning "Counting", content "The answer is 18".
+// make_checkpoint.py): "<|channel>thought\n\nCounting<channel|>The answer is 18<turn|>", so
+// reasoning "Counting" (vLLM keeps the second newline of the label: "\nCounting").
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -67,6 +68,11 @@ json capture(const Peer& p, const std::string& name) {
   return j;
 }
 
+std::string trimmed(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \n");
+  return a == std::string::npos ? "" : s.substr(a, s.find_last_not_of(" \n") - a + 1);
+}
+
 std::string body_text(const json& record) {
   return record["body"].is_string() ? record["body"].get<std::string>() : record["body"].dump();
 }
@@ -111,7 +117,7 @@ TEST(PeerReplies, ReasoningReplyIsSplitIntoItsField) {
     const json raw = capture(p, "chat_reasoning")["body"];
     GenerationResult r = replay_chat(p, "chat_reasoning");
     ASSERT_TRUE(r.ok) << p.dir << ": " << r.error;
-    EXPECT_EQ(r.reasoning, kReasoning) << p.dir;
+    EXPECT_EQ(trimmed(r.reasoning), kReasoning) << p.dir;
     EXPECT_EQ(r.content, kContent) << p.dir;
     EXPECT_EQ(r.reasoning_field, p.reasoning_field) << p.dir;
     EXPECT_EQ(r.finish_reason, "stop") << p.dir;
@@ -126,7 +132,8 @@ TEST(PeerReplies, ReasoningReplyIsSplitIntoItsField) {
 TEST(PeerReplies, LlamaServerRejectsAThoughtWithoutItsLabel) {
   const Peer& p = kAllPeers[0];
   if (!std::ifstream(replies_dir(p) + "/chat_reasoning.json")) GTEST_SKIP() << "no llama-server capture";
-  const json rec = capture(p, "chat_reasoning");
+  // Captured with the first scripted checkpoint, whose thought had no label.
+  const json rec = capture(p, "chat_unlabelled_thought_500");
   ASSERT_EQ(rec["status"], 500);
   ft::FakeOpenAIServer server(replaying_info_routes(p));
   ft::FakeReply reply;
@@ -146,7 +153,7 @@ TEST(PeerReplies, LlamaServerRejectsAThoughtWithoutItsLabel) {
   GenerationResult off = [&] {
     ft::FakeOpenAIServer s2(replaying_info_routes(p));
     ft::FakeReply ok;
-    ok.raw_body = body_text(capture(p, "chat_no_thinking"));
+    ok.raw_body = body_text(capture(p, "chat_unlabelled_thought_no_thinking"));
     s2.push_fault(ok);
     return make_openai_backend({{s2.base_url(), "gemma4-tiny-peer"}}, fast_policy())->generate(request);
   }();
@@ -155,7 +162,7 @@ TEST(PeerReplies, LlamaServerRejectsAThoughtWithoutItsLabel) {
   EXPECT_EQ(off.reasoning, "");
 }
 
-// max_tokens 3 stops inside the thought: no content, and Fix-A scores the reasoning instead.
+// max_tokens 5 stops inside the thought ("<|channel>thought\n\nCount"): no content, and Fix-A scores the reasoning instead.
 TEST(PeerReplies, LengthCappedReplyInsideTheThought) {
   for (const Peer& p : kPeers) {
     GenerationResult r = replay_chat(p, "chat_length");
@@ -239,16 +246,17 @@ TEST(PeerReplies, LlamaServerLoading503IsWaitedFor) {
   EXPECT_NE(log.str().find("answers 503"), std::string::npos) << log.str();
 }
 
-// Each server honours the budget under one field name only; the request the backend builds
-// for that flavour carries it (the capture that cut the thought after one token names it).
+// Each server honours the budget under one field name only (the other is ignored: full
+// thought); the request the backend builds for that flavour carries the honoured one.
 TEST(PeerReplies, BudgetFieldTheServerHonoursIsSent) {
-  for (const Peer& p : kPeers) {  // llama-server: no usable capture (500s), see above
+  for (const Peer& p : kPeers) {
     std::string honoured;
     for (const char* field : {"thinking_token_budget", "reasoning_budget_tokens"}) {
       const json rec = capture(p, std::string("chat_budget_") + field);
       if (rec["status"] != 200) continue;
       ParsedReply parsed = parse_chat_response(body_text(rec));
-      if (parsed.ok && parsed.reasoning != kReasoning && !parsed.reasoning.empty()) honoured = field;
+      // A budget of 1 spends its token on the label: the thought comes back empty.
+      if (parsed.ok && trimmed(parsed.reasoning).empty() && parsed.content == kContent) honoured = field;
     }
     ASSERT_FALSE(honoured.empty()) << p.dir << ": no capture shows a budget cutting the thought";
     GenerationRequest r;
