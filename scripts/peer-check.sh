@@ -118,9 +118,14 @@ ensure_checkpoint() {
     run_logged checkpoint "$PY" scripts/peers/make_checkpoint.py "$CKPT" "$CACHE/tok/tokenizer.json"
   fi
   cp "$LLAMA/models/templates/google-gemma-4-31B-it.jinja" "$CKPT/chat_template.jinja"
+  # extra_special_tokens: llama.cpp's converter marks as CONTROL only what transformers lists as
+  # special; without them llama-server tokenizes the template's "<|turn>" as "<", "|", "turn", ">".
   cat >"$CKPT/tokenizer_config.json" <<'EOF'
 {"tokenizer_class": "GemmaTokenizer", "add_bos_token": true, "add_eos_token": false,
  "bos_token": "<bos>", "eos_token": "<eos>", "pad_token": "<pad>", "unk_token": "<unk>",
+ "extra_special_tokens": ["<mask>", "<|tool>", "<tool|>", "<|tool_call>", "<tool_call|>",
+   "<|tool_response>", "<tool_response|>", "<|\"|>", "<|think|>", "<|channel>", "<channel|>",
+   "<|turn>", "<turn|>", "<|image>", "<|audio>", "<|image|>", "<image|>", "<|audio|>", "<audio|>"],
  "model_max_length": 131072}
 EOF
   log "checkpoint: $CKPT ($(du -sh "$CKPT" | cut -f1)), chat template llama.cpp models/templates/google-gemma-4-31B-it.jinja sha256 $(sha256sum "$CKPT/chat_template.jinja" | cut -c1-12)..."

@@ -126,7 +126,8 @@ def peer_prompt_ids(base, flavour):
         st, txt = http("POST", base + "/apply-template",
                        {"messages": messages, "chat_template_kwargs": {"enable_thinking": True}})
         prompt = as_json(txt)["prompt"]
-        st, txt = http("POST", base + "/tokenize", {"content": prompt, "add_special": False,
+        # The rendered text has no <bos>: llama-server adds it when it tokenizes a chat prompt.
+        st, txt = http("POST", base + "/tokenize", {"content": prompt, "add_special": True,
                                                      "parse_special": True})
         return as_json(txt)["tokens"]
     st, txt = http("POST", base + "/tokenize", {"model": MODEL, "messages": messages,
