@@ -63,6 +63,8 @@ std::string render_chat(const std::vector<ChatMessage>& messages, bool enable_th
   bool leading_system = !messages.empty() && (messages[0].role == "system" || messages[0].role == "developer");
   if (enable_thinking || leading_system) {
     out += std::string(kTurnStart) + "system\n";
+    // The template (google-gemma-4-31B-it.jinja, sha256 85a08664...) writes '<|think|>\n';
+    // vLLM and llama-server render that newline, so the prompt ids must have it too.
     if (enable_thinking) out += std::string(kThink) + "\n";
     if (leading_system) {
       out += trim(messages[0].content);

@@ -22,9 +22,8 @@ std::string chat_completions_url(const std::string& base_url) {
 nlohmann::json build_chat_request(const GenerationRequest& request, const std::string& model,
                                   const std::string& flavour) {
   // The same body goes to every flavour: lm-eval sent this exact body to llama-server and
-  // vLLM alike, and reproducing its numbers is the point. `flavour` is kept for fields that
-  // only one server understands, should a template ever need one.
-  (void)flavour;
+  // vLLM alike, and reproducing its numbers is the point. The one exception is the thinking
+  // budget, whose field name differs (below).
   nlohmann::json messages = nlohmann::json::array();
   for (const auto& m : request.messages) {
     // lm-eval adds "type": "text" to every message; servers ignore it, but it is part of
@@ -48,7 +47,13 @@ nlohmann::json build_chat_request(const GenerationRequest& request, const std::s
   }
   const ReasoningSettings& r = request.reasoning;
   if (r.enable_thinking) body["chat_template_kwargs"] = {{"enable_thinking", *r.enable_thinking}};
-  if (r.thinking_token_budget) body["thinking_token_budget"] = *r.thinking_token_budget;
+  if (r.thinking_token_budget) {
+    body["thinking_token_budget"] = *r.thinking_token_budget;
+    // llama-server ignores vLLM's thinking_token_budget; it reads reasoning_budget_tokens,
+    // which overrides its --reasoning-budget for this request (seen on llama.cpp as vendored
+    // by llama-cpp-python 0.3.36, tests/peers/results/llama-server.txt).
+    if (flavour == "llama") body["reasoning_budget_tokens"] = *r.thinking_token_budget;
+  }
   return body;
 }
 

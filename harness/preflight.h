@@ -44,7 +44,8 @@ struct EndpointLimits {
   std::string flavour;               // "vllm" | "llama" | "openai"
   std::optional<int64_t> ctx_per_request;  // llama: n_ctx of one slot; vLLM: max_model_len
   std::string ctx_source;            // "/props n_ctx per slot", "/v1/models max_model_len"
-  std::optional<int64_t> reasoning_budget;  // llama-server --reasoning-budget, if shown
+  std::optional<int64_t> reasoning_budget;  // a server-wide budget, should a server ever show one
+                                            // (llama-server and vLLM do not: peer-check)
   std::string reasoning_format;      // llama-server --reasoning-format, if shown
 };
 

@@ -177,26 +177,25 @@ EndpointLimits limits_from_probes(const std::string& base_url, const std::string
   l.base_url = base_url;
   l.flavour = flavour;
   // llama-server: default_generation_settings describes one slot; its n_ctx is the context
-  // a request gets (the -c total divided by --parallel).
+  // a request gets (the -c total divided by --parallel). The same number is in /v1/models
+  // (data[0].meta.n_ctx), which still answers where /props is switched off.
+  const nlohmann::json* first_model = nullptr;
+  if (models.is_object() && models.contains("data") && models["data"].is_array() && !models["data"].empty())
+    first_model = &models["data"][0];
   if (auto n = int_at(props, {"default_generation_settings", "n_ctx"}); n && *n > 0) {
     l.ctx_per_request = *n;
     l.ctx_source = "/props n_ctx per slot";
-  } else if (models.is_object() && models.contains("data") && models["data"].is_array() &&
-             !models["data"].empty()) {
-    if (auto m = int_at(models["data"][0], {"max_model_len"}); m && *m > 0) {
-      l.ctx_per_request = *m;
-      l.ctx_source = "/v1/models max_model_len";
-    }
+  } else if (auto m = first_model ? int_at(*first_model, {"max_model_len"}) : std::nullopt; m && *m > 0) {
+    l.ctx_per_request = *m;
+    l.ctx_source = "/v1/models max_model_len";
+  } else if (auto c = first_model ? int_at(*first_model, {"meta", "n_ctx"}) : std::nullopt; c && *c > 0) {
+    l.ctx_per_request = *c;
+    l.ctx_source = "/v1/models meta.n_ctx per slot";
   }
-  // The budget is not in llama-server's documented /props; builds that show it put it next
-  // to reasoning_format (default_generation_settings.params) or at the top level.
-  for (const char* key : {"reasoning_budget", "thinking_budget", "reasoning_budget_tokens"}) {
-    if (l.reasoning_budget) break;
-    if (auto b = int_at(props, {"default_generation_settings", "params", key})) l.reasoning_budget = b;
-    else if (auto t = int_at(props, {key})) l.reasoning_budget = t;
-  }
+  // Neither server shows its thinking budget: llama-server keeps --reasoning-budget out of
+  // /props, vLLM has no such setting (the budget is per request). reasoning_budget stays
+  // unset; check_reasoning_budget says how the budget reaches each flavour instead.
   l.reasoning_format = string_at(props, {"default_generation_settings", "params", "reasoning_format"});
-  if (l.reasoning_format.empty()) l.reasoning_format = string_at(props, {"reasoning_format"});
   return l;
 }
 

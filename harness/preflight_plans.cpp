@@ -182,9 +182,28 @@ void check_reasoning_budget(const std::vector<BenchPlan>& plans,
       matches = "server " + std::to_string(server) + (server < 0 ? " (unrestricted)" : "") + ", template " +
                 std::to_string(budget);
     }
-    if (!failure.empty()) report.fail(name, failure, kExitServerConfig);
-    else if (any_unknown) report.not_checked(name, "the server does not show its reasoning budget (" + unknown + ")");
-    else report.ok(name, matches);
+    if (!failure.empty()) {
+      report.fail(name, failure, kExitServerConfig);
+    } else if (any_unknown) {
+      // What the request itself carries (build_chat_request), per flavour of the first
+      // silent endpoint: that is what decides the budget on today's servers.
+      std::string how = "the server does not show its reasoning budget (" + unknown + ")";
+      for (const auto& ep : endpoints) {
+        if (ep.reasoning_budget) continue;
+        if (ep.flavour == "llama")
+          how += "; the harness sends " + std::to_string(budget) +
+                 " per request as reasoning_budget_tokens, which llama-server builds that read it apply "
+                 "instead of --reasoning-budget";
+        else if (ep.flavour == "vllm")
+          how += "; the harness sends " + std::to_string(budget) +
+                 " per request as thinking_token_budget, which vLLM refuses (HTTP 400) unless started with "
+                 "--reasoning-parser";
+        break;
+      }
+      report.not_checked(name, how);
+    } else {
+      report.ok(name, matches);
+    }
   }
 }
 

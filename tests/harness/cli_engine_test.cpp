@@ -49,5 +49,32 @@ TEST(CliEngine, GenerateIsDeterministicWhenGreedy) {
   EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
 }
 
+// --prompt-ids continues the given ids without the chat template: fed the ids the chat
+// path rendered, it generates the same tokens (scripts/peer-check.sh relies on that).
+TEST(CliEngine, GenerateFromPromptIdsMatchesTheChatPath) {
+  TempDir dir;
+  engine::write_random_checkpoint(dir / "tiny", "tiny", 1);
+  auto chat = run_harness({"generate", "--engine", dir / "tiny", "--prompt", "What is 2+2?", "--thinking",
+                           "--max-tokens", "8", "--json"},
+                          dir);
+  ASSERT_EQ(chat.exit_code, 0) << chat.err;
+  const auto jc = nlohmann::json::parse(chat.out);
+  std::string ids;
+  for (const auto& id : jc["prompt_ids"]) ids += (ids.empty() ? "" : ",") + std::to_string(id.get<int>());
+  ASSERT_FALSE(ids.empty());
+  auto raw = run_harness({"generate", "--engine", dir / "tiny", "--prompt-ids", ids, "--max-tokens", "8", "--json"}, dir);
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  const auto jr = nlohmann::json::parse(raw.out);
+  EXPECT_EQ(jr["prompt_ids"], jc["prompt_ids"]);
+  EXPECT_EQ(jr["tokens"], jc["tokens"]);
+
+  auto bad = run_harness({"generate", "--engine", dir / "tiny", "--prompt-ids", "2,x"}, dir);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("'x'"), std::string::npos) << bad.err;
+  auto outside = run_harness({"generate", "--engine", dir / "tiny", "--prompt-ids", "2,99999999"}, dir);
+  EXPECT_EQ(outside.exit_code, 3);
+  EXPECT_NE(outside.err.find("outside the vocabulary"), std::string::npos) << outside.err;
+}
+
 }  // namespace
 }  // namespace harness::testing

@@ -61,6 +61,23 @@ TEST(OpenAIRequest, ThinkingSettingsAreSentWhenSet) {
   EXPECT_EQ(build_chat_request(r, "gemma-4", "vllm"), expected);
 }
 
+// llama-server reads the per-request budget from reasoning_budget_tokens only; vLLM from
+// thinking_token_budget only (and answers 400 when it has no reasoning parser).
+TEST(OpenAIRequest, LlamaServerGetsTheBudgetUnderItsOwnFieldToo) {
+  GenerationRequest r = gsm8k_request();
+  r.reasoning.thinking_token_budget = 12288;
+  const json llama = build_chat_request(r, "gemma-4", "llama");
+  EXPECT_EQ(llama["reasoning_budget_tokens"], 12288);
+  EXPECT_EQ(llama["thinking_token_budget"], 12288);
+  for (const char* flavour : {"vllm", "openai"}) {
+    const json other = build_chat_request(r, "gemma-4", flavour);
+    EXPECT_FALSE(other.contains("reasoning_budget_tokens")) << flavour;
+    EXPECT_EQ(other["thinking_token_budget"], 12288) << flavour;
+  }
+  r.reasoning.thinking_token_budget.reset();
+  EXPECT_FALSE(build_chat_request(r, "gemma-4", "llama").contains("reasoning_budget_tokens"));
+}
+
 TEST(OpenAIRequest, OptionalFieldsAreLeftOutWhenUnset) {
   GenerationRequest r;
   r.messages = {{"user", "hi"}};

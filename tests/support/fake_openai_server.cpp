@@ -221,7 +221,7 @@ Plan FakeOpenAIServer::Impl::plan(const http::request<http::string_body>& req) {
   }
   if (left > 0) {
     Plan loading;
-    loading.response = json_response(503, http_error(503, "Loading model").raw_body.value(), keep_alive);
+    loading.response = json_response(503, options.loading_body, keep_alive);
     return loading;
   }
   if (is_warmup) {
@@ -246,8 +246,11 @@ Plan FakeOpenAIServer::Impl::plan(const http::request<http::string_body>& req) {
     return json_response(404, http_error(404, "no route " + target).raw_body.value(), keep_alive);
   };
   const std::string& flavour = options.flavour;
+  const auto replay = options.route_bodies.find(target);
   if (req.method() != http::verb::get) {
     p.response = not_found();
+  } else if (replay != options.route_bodies.end()) {
+    p.response = replay->second.empty() ? not_found() : json_response(200, replay->second, keep_alive);
   } else if (target == "/v1/models") {
     p.response = json_response(200, models_body(), keep_alive);
   } else if (target == "/health") {
@@ -255,15 +258,21 @@ Plan FakeOpenAIServer::Impl::plan(const http::request<http::string_body>& req) {
   } else if (target == "/version" && flavour == "vllm") {
     p.response = json_response(200, nlohmann::json{{"version", options.version}}.dump(), keep_alive);
   } else if (target == "/props" && flavour == "llama") {
-    nlohmann::json params = {{"temperature", 0.8}, {"top_k", 40}};
-    if (options.reasoning_budget) params["reasoning_budget"] = *options.reasoning_budget;
-    if (options.reasoning_format) params["reasoning_format"] = *options.reasoning_format;
+    // The keys llama-server (llama.cpp in llama-cpp-python 0.3.36) answers with, abridged.
+    nlohmann::json params = {{"temperature", 0.8},    {"top_k", 40},          {"n_predict", -1},
+                             {"max_tokens", -1},      {"chat_format", "peg-gemma4"},
+                             {"reasoning_format", options.reasoning_format.value_or("auto")},
+                             {"reasoning_in_content", false}};
     nlohmann::json props = {
-        {"default_generation_settings", {{"n_ctx", options.n_ctx}, {"params", params}}},
+        {"default_generation_settings", {{"params", params}, {"n_ctx", options.n_ctx}}},
         {"total_slots", options.total_slots},
+        {"model_alias", options.model},
         {"model_path", "/models/" + options.model + ".gguf"},
         {"chat_template", "{{ messages }}"},
-        {"build_info", options.version}};
+        {"bos_token", "<bos>"},
+        {"eos_token", "<eos>"},
+        {"build_info", options.version},
+        {"is_sleeping", false}};
     p.response = json_response(200, props.dump(), keep_alive);
   } else {
     p.response = not_found();
@@ -338,7 +347,7 @@ std::string FakeOpenAIServer::Impl::models_body() const {
     model["max_model_len"] = options.n_ctx;
   } else if (options.flavour == "llama") {
     model["owned_by"] = "llamacpp";
-    model["meta"] = {{"n_ctx_train", options.n_ctx * 4}, {"n_vocab", 262144}};
+    model["meta"] = {{"n_ctx", options.n_ctx}, {"n_ctx_train", options.n_ctx * 4}, {"n_vocab", 262144}};
   } else {
     model["owned_by"] = "organization-owner";
   }

@@ -81,13 +81,17 @@ struct FakeServerOptions {
   int total_slots = 4;               // llama /props
   int threads = 0;                   // 0: max(4, hardware threads)
   bool record = true;                // keep every request for requests()
-  // Model loading: the first K requests (any route) are answered 503, as llama-server does
-  // while it loads and vLLM's ready race looks to a client.
+  // Model loading: the first K requests (any route) are answered 503 with loading_body, as
+  // llama-server does while it loads (vLLM instead does not listen until it is ready).
   int not_ready_requests = 0;
-  // llama /props: the reasoning settings the server was started with, shown under
-  // default_generation_settings.params (absent when unset).
-  std::optional<int64_t> reasoning_budget;
+  std::string loading_body =  // llama-server's exact body (tests/peers/replies/llama-server)
+      R"({"error":{"message":"Loading model","type":"unavailable_error","code":503}})";
+  // llama /props: --reasoning-format, shown under default_generation_settings.params (llama-server
+  // shows no reasoning budget anywhere).
   std::optional<std::string> reasoning_format;
+  // GET routes answered with these bodies verbatim ("/props" → a captured real /props), in
+  // place of the flavour's built-in shapes; an empty body answers 404.
+  std::map<std::string, std::string> route_bodies;
 };
 
 // The harness's pre-flight warm-up request starts its user message with this text; the

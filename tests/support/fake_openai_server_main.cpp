@@ -33,7 +33,7 @@ void usage_and_exit(const std::string& problem) {
                "         [--flavour vllm|llama|openai] [--model NAME] [--reply TEXT]\n"
                "         [--replies FILE.jsonl] [--delay-ms N] [--fail-first N]\n"
                "         [--not-ready N] [--n-ctx N] [--warmup-reply TEXT]\n"
-               "         [--reasoning-budget N] [--reasoning-format F]\n";
+               "         [--reasoning-format F]\n";
   std::exit(2);
 }
 
@@ -101,7 +101,6 @@ int main(int argc, char** argv) {
     else if (flag == "--not-ready") options.not_ready_requests = to_int(flag, value());
     else if (flag == "--n-ctx") options.n_ctx = to_int(flag, value());
     else if (flag == "--warmup-reply") warmup_reply = value();
-    else if (flag == "--reasoning-budget") options.reasoning_budget = to_int(flag, value());
     else if (flag == "--reasoning-format") options.reasoning_format = value();
     else usage_and_exit("unknown option " + flag);
   }
