@@ -1,8 +1,12 @@
 // Execution semantics of the HumanEval scorer (HF evaluate code_eval's child, benches.md
 // §7) on a small synthetic problem: what passes, what fails, and how time is limited.
+#include <future>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "bench_test_util.h"
 
 #include "benches/humaneval/humaneval.h"
 #include "benches/humaneval_support.h"
@@ -151,6 +155,64 @@ TEST_F(HumanEvalExec, ChattyReplyWithoutClosingFenceFails) {
   EXPECT_EQ(r.status, "failed");
   EXPECT_EQ(r.extraction.candidate, "Here is the solution:\n");
   EXPECT_EQ(r.reason.rfind("SyntaxError", 0), 0u) << r.reason;
+}
+
+// Wrong programs that try to write their own verdict (tests/fixtures/hostile, see
+// make_programs.py there): the forged emit, frame walking, writing every fd, reopening fds
+// through /proc, patching the driver, an always-equal result... all fail.
+TEST_F(HumanEvalExec, HostileProgramsScoreZero) {
+  auto rows = harness::benches::humaneval::testing::read_jsonl_fixture(
+      bench_test::fixture_path("hostile/programs.jsonl"));
+  ASSERT_GE(rows.size(), 10u);
+  std::vector<std::future<hv::CheckResult>> results;
+  for (const auto& row : rows)
+    results.push_back(std::async(std::launch::async, [code = row["humaneval"].get<std::string>()] {
+      return check(fenced(code));
+    }));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto r = results[i].get();
+    SCOPED_TRACE(rows[i]["name"].get<std::string>() + ": " + r.status + " / " + r.reason);
+    EXPECT_FALSE(r.passed());
+    EXPECT_NE(r.status, "error");
+  }
+}
+
+TEST_F(HumanEvalExec, HelpersOfTheProgramAreCalledInItsProcess) {
+  // The test calls a helper the prompt defines (as HumanEval/38 calls encode_cyclic) and
+  // uses a module the prompt imported: the helper runs in the program's process, the
+  // module is imported afresh on the test's side.
+  nlohmann::json doc = kDoc;
+  doc["prompt"] = "import math\n\ndef helper(x):\n    return x * 2\n\n\ndef add_one(xs):\n"
+                  "    \"\"\"Add one.\"\"\"\n";
+  doc["test"] = "\n\ndef check(candidate):\n    assert candidate([helper(1)]) == [3]\n"
+                "    assert math.floor(2.5) == 2\n";
+  hv::TimePolicy policy;
+  policy.speed_factor = 1.0;
+  auto good = hv::check_response(doc, fenced(kGoodBody), policy);
+  EXPECT_EQ(good.status, "passed") << good.reason;
+  // A program that redefines the helper changes what the test sees, as in the reference.
+  auto redefined = hv::check_response(
+      doc, fenced(kGoodBody + "def helper(x):\n    return 0\n"), policy);
+  EXPECT_EQ(redefined.status, "failed");
+  EXPECT_EQ(redefined.reason.rfind("AssertionError", 0), 0u) << redefined.reason;
+}
+
+TEST_F(HumanEvalExec, ResultsThatAreNotPlainDataFail) {
+  auto r = check(fenced("def add_one(xs):\n    return iter([x + 1 for x in xs])\n"));
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_NE(r.reason.find("cannot be passed between the tests and the program"), std::string::npos)
+      << r.reason;
+}
+
+TEST_F(HumanEvalExec, ExceptionsKeepTheirBuiltinClass) {
+  // The test catches the program's ValueError as it would in one process.
+  nlohmann::json doc = kDoc;
+  doc["test"] = "\n\ndef check(candidate):\n    try:\n        candidate(None)\n"
+                "    except TypeError:\n        pass\n    assert candidate([1]) == [2]\n";
+  hv::TimePolicy policy;
+  policy.speed_factor = 1.0;
+  auto r = hv::check_response(doc, fenced(kGoodBody), policy);
+  EXPECT_EQ(r.status, "passed") << r.reason;
 }
 
 TEST_F(HumanEvalExec, MachineSpeedIsCalibrated) {
