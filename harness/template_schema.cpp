@@ -29,6 +29,8 @@ namespace {
 using K = ValueKind;
 
 constexpr double kMaxCount = 10'000'000;  // keeps every count inside an int
+// The benches that run generated code (the sandbox section's keys).
+constexpr std::string_view kCodeBenches = "humaneval|humanevalplus|livecodebench|multipl_e";
 
 // Order matters twice: it is the order of the README's field list, and a section's
 // children are listed in "known keys" hints in this order.
@@ -102,28 +104,37 @@ const std::vector<FieldSpec> kTemplateFields = {
      .only_bench = "multipl_e", .doc = "multipl_e (required there): languages, in run order."},
     {.path = "sandbox", .kind = K::Section, .doc = "Limits for running generated code."},
     {.path = "sandbox.timeout_s", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600,
-     .doc = "The reference's time limit per problem, in reference-machine seconds; the bench "
-            "enforces it (humaneval scales it by a calibrated machine speed factor)."},
+     .max = 3600, .only_bench = kCodeBenches,
+     .doc = "The reference's time limit, in reference-machine seconds: per problem for humaneval "
+            "(scaled by a calibrated machine speed factor, and at least 3× the canonical "
+            "solution's measured need), all public tests for livecodebench omk, per test for "
+            "livecodebench official (whole seconds), per command for multipl_e."},
     {.path = "sandbox.speed_factor", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 1000,
+     .max = 1000, .only_bench = "humaneval|humanevalplus",
      .doc = "Pins the machine speed factor instead of calibrating it (to compare machines)."},
     {.path = "sandbox.wall_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "Wall-clock limit of one program run."},
+     .max = 3600, .only_bench = kCodeBenches,
+     .doc = "Wall-clock limit of one sandboxed run (humaneval, livecodebench: the driver, the "
+            "program and its tests together)."},
     {.path = "sandbox.cpu_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "CPU-time limit of one program run."},
+     .max = 3600, .only_bench = kCodeBenches, .doc = "CPU-time limit of one sandboxed run."},
     {.path = "sandbox.memory_mb", .kind = K::Integer, .min = 16, .max = 1 << 20,
-     .doc = "Address-space limit per process, MiB."},
+     .only_bench = kCodeBenches, .doc = "Address-space limit per process, MiB."},
     {.path = "sandbox.compile_wall_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "Wall-clock limit of a compile step (rs, java)."},
+     .max = 3600, .only_bench = "multipl_e",
+     .doc = "Wall-clock limit of a compile step (rs, java)."},
     {.path = "sandbox.compile_cpu_seconds", .kind = K::Number, .min = 0, .min_exclusive = true,
-     .max = 3600, .doc = "CPU-time limit of a compile step."},
+     .max = 3600, .only_bench = "multipl_e", .doc = "CPU-time limit of a compile step."},
     {.path = "sandbox.compile_memory_mb", .kind = K::Integer, .min = 16, .max = 1 << 20,
-     .doc = "Address-space limit of a compile step, MiB."},
+     .only_bench = "multipl_e", .doc = "Address-space limit of a compile step, MiB."},
     {.path = "sandbox.processes", .kind = K::Integer, .min = 1, .max = 4096,
-     .doc = "Maximum processes inside one sandbox."},
+     .only_bench = kCodeBenches,
+     .doc = "Maximum processes inside one sandbox (humaneval and livecodebench need 2: the "
+            "driver and the program)."},
     {.path = "sandbox.output_bytes", .kind = K::Integer, .min = 1, .max = 1 << 30,
-     .doc = "Captured stdout/stderr per stream; the rest is dropped."},
+     .only_bench = "multipl_e",
+     .doc = "Captured stdout/stderr per stream; the rest is dropped. (The Python benches never "
+            "capture a program's output streams.)"},
     {.path = "sanity", .kind = K::Section, .doc = "Post-run checks (benches.md §10)."},
     {.path = "sanity.min_p10_chars", .kind = K::Integer, .min = 0, .max = kMaxCount,
      .doc = "Warn when the 10th-percentile reply length is below this (default 60)."},
@@ -188,6 +199,23 @@ std::string range_label(const FieldSpec& f) {
 const std::vector<FieldSpec>& template_fields() { return kTemplateFields; }
 const std::vector<FieldSpec>& suite_fields() { return kSuiteFields; }
 
+bool field_applies_to(const FieldSpec& field, std::string_view bench) {
+  if (field.only_bench.empty()) return true;
+  std::string_view rest = field.only_bench;
+  while (!rest.empty()) {
+    size_t bar = rest.find('|');
+    if (rest.substr(0, bar) == bench) return true;
+    rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
+  }
+  return false;
+}
+
+std::string only_bench_label(const FieldSpec& field) {
+  std::string out;
+  for (char c : field.only_bench) out += c == '|' ? std::string(", ") : std::string(1, c);
+  return out;
+}
+
 const FieldSpec* find_field(const FieldTable& table, std::string_view path) {
   for (const auto& f : table)
     if (f.path == path) return &f;
@@ -248,7 +276,7 @@ std::string template_schema_markdown() {
     std::string type = templates::kind_label(f.kind);
     if (f.nullable) type += " or null";
     std::string meaning(f.doc);
-    if (!f.only_bench.empty()) meaning += " Only for " + std::string(f.only_bench) + ".";
+    if (!f.only_bench.empty()) meaning += " Only for " + templates::only_bench_label(f) + ".";
     if (f.overridable) meaning += " Overridable.";
     out += "| `" + std::string(f.path) + "` | " + type + " | " + (f.required ? "yes" : "") +
            " | " + templates::range_label(f) + " | " + meaning + " |\n";

@@ -31,7 +31,7 @@ struct FieldSpec {
   bool min_exclusive = false;
   std::optional<double> max;
   std::string_view choices;         // "omk|official": allowed values (list items for lists)
-  std::string_view only_bench;      // the key is accepted only for this bench
+  std::string_view only_bench;      // "humaneval|humanevalplus": accepted only for these benches
   bool overridable = false;         // may appear under overrides.<flavour>
   std::string_view doc;
 };
@@ -40,6 +40,11 @@ using FieldTable = std::vector<FieldSpec>;
 const FieldTable& template_fields();
 // Suites: {name, description, templates}.
 const FieldTable& suite_fields();
+
+// Whether `field` may appear in a template of `bench` (FieldSpec::only_bench).
+bool field_applies_to(const FieldSpec& field, std::string_view bench);
+// "humaneval, humanevalplus": the benches of FieldSpec::only_bench, for messages.
+std::string only_bench_label(const FieldSpec& field);
 
 // nullptr when `path` is not in the table.
 const FieldSpec* find_field(const FieldTable& table, std::string_view path);

@@ -335,9 +335,11 @@ json SchemaReader::read_section(const YAML::Node& node, std::string_view schema_
                                                 : "did you mean '" + hint + "'?"));
       continue;
     }
-    if (!field->only_bench.empty() && !bench_.empty() && bench_ != field->only_bench) {
+    if (!bench_.empty() && !field_applies_to(*field, bench_)) {
+      bool several = field->only_bench.find('|') != std::string_view::npos;
       diag_.error(key_node.Mark(), field_path,
-                  "only applies to bench " + std::string(field->only_bench) + "; remove it");
+                  std::string("only applies to bench") + (several ? "es " : " ") +
+                      only_bench_label(*field) + "; remove it");
       continue;
     }
     marks_[field_path] = key_node.Mark();

@@ -218,8 +218,8 @@ class ProgramChild:
         self.wfd, self.rfd = to_child_w, from_child_r
         _pc_os.set_blocking(self.wfd, False)
         _pc_os.set_blocking(self.rfd, False)
-        self.child_sched0 = None
         self.final = None
+        self._pollers = {}
 
     # -- measurements ------------------------------------------------------------------
 
@@ -269,16 +269,25 @@ class ProgramChild:
     # -- the protocol ------------------------------------------------------------------
 
     def _poll(self, fd, events):
-        poller = _pc_select.poll()
-        poller.register(fd, events)
+        # The limit is checked at most once per tick: reading /proc on every request would
+        # cost more than most calls of the program.
+        poller = self._pollers.get((fd, events))
+        if poller is None:
+            poller = self._pollers[(fd, events)] = _pc_select.poll()
+            poller.register(fd, events)
         while True:
-            reason = self.check_limit(self)
-            if reason:
-                self.limit_reason = reason
-                self.kill()
-                raise OverLimit(reason)
-            if poller.poll(int(self.tick_s * 1000)):
+            now = _pc_time.monotonic()
+            if now >= self._next_check:
+                self._next_check = now + self.tick_s
+                reason = self.check_limit(self)
+                if reason:
+                    self.limit_reason = reason
+                    self.kill()
+                    raise OverLimit(reason)
+            if poller.poll(int(self.tick_s * 1000) + 1):
                 return
+
+    _next_check = 0.0
 
     def _lost(self, why):
         if self.gone_reason is None:

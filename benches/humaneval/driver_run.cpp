@@ -174,6 +174,10 @@ CheckResult run_once(nlohmann::json task, const nlohmann::json& doc, double limi
   } else if (!result.extraction.ok) {
     result.status = "error";
     result.reason = result.extraction.error;
+  } else if (run.lines.count("driver_error")) {
+    // The driver could not run the program (e.g. sandbox.processes leaves it no child).
+    result.status = "error";
+    result.reason = driver_failure(run);
   } else if (run.sandbox.timed_out || run.sandbox.cpu_limit_hit) {
     result.status = "timed out";
     result.reason = "killed by the sandbox: " + run.sandbox.describe();
