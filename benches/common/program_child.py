@@ -290,10 +290,18 @@ class ProgramChild:
     _next_check = 0.0
 
     def _lost(self, why):
-        if self.gone_reason is None:
+        if self.gone_reason is None and self.limit_reason is None:
             status = self.kill()
-            self.gone_reason = why + (" (" + status + ")" if status else "")
+            if self.killed_by == _pc_signal.SIGXCPU:
+                # The sandbox's CPU limit (RLIMIT_CPU, per process) ended the program.
+                self.limit_reason = "the sandbox's CPU limit ended the program"
+            else:
+                self.gone_reason = why + (" (" + status + ")" if status else "")
+        if self.limit_reason is not None:
+            raise OverLimit(self.limit_reason)
         raise Gone(self.gone_reason)
+
+    killed_by = 0
 
     def request(self, message):
         """Sends one request; returns the reply dict. Raises OverLimit or Gone."""
@@ -358,7 +366,7 @@ class ProgramChild:
             if _pc_os.WIFEXITED(wait_status):
                 status = "exit status %d" % _pc_os.WEXITSTATUS(wait_status)
             elif _pc_os.WIFSIGNALED(wait_status):
-                sig = _pc_os.WTERMSIG(wait_status)
+                sig = self.killed_by = _pc_os.WTERMSIG(wait_status)
                 status = "" if sig == _pc_signal.SIGKILL else "killed by signal %d" % sig
         except OSError:
             self.final = cpu_before

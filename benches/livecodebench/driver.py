@@ -304,7 +304,19 @@ def main():
     sys.set_int_max_str_digits(50000)
     official = task.get("mode") == "official"
     handlers = official_handlers if official else omk_handlers
-    child = ProgramChild(lambda: handlers(task))
+
+    def verdict(status, reason, ran, seconds):
+        data = ("\n" + MARK + json.dumps({"status": status, "reason": reason, "tests_run": ran,
+                                           "seconds": seconds}) + "\n").encode("utf-8")
+        while data:
+            data = data[os.write(out, data):]
+        os._exit(0)
+
+    try:
+        child = ProgramChild(lambda: handlers(task))
+    except Exception as e:  # e.g. no process left for the child (sandbox.processes)
+        verdict("error", "the driver could not start the program's process: %s: %s"
+                % (type(e).__name__, e), 0, 0.0)
     if official:
         limit_at = [None]
 
@@ -339,11 +351,7 @@ def main():
         status, reason = "failed", child.gone_reason
     seconds = child.wall()
     child.kill()
-    data = ("\n" + MARK + json.dumps({"status": status, "reason": reason, "tests_run": ran,
-                                       "seconds": seconds}) + "\n").encode("utf-8")
-    while data:
-        data = data[os.write(out, data):]
-    os._exit(0)
+    verdict(status, reason, ran, seconds)
 
 
 main()

@@ -215,6 +215,49 @@ TEST_F(HumanEvalExec, ExceptionsKeepTheirBuiltinClass) {
   EXPECT_EQ(r.status, "passed") << r.reason;
 }
 
+// The template's sandbox limits reach the sandbox: each case passes without the key (first
+// run) and is stopped by it (second run).
+TEST_F(HumanEvalExec, TemplateSandboxLimitsAreHonoured) {
+  struct Case {
+    const char* key;
+    nlohmann::json value;
+    std::string body;
+    const char* status;  // with the key
+  };
+  const std::vector<Case> cases = {
+      {"wall_seconds", 1.5, "import time\ndef add_one(xs):\n    time.sleep(4)\n"
+                            "    return [x + 1 for x in xs]\n", "timed out"},
+      {"cpu_seconds", 1, "def add_one(xs):\n    t = 0\n    for i in range(10**8):\n"
+                         "        t += 1\n        if t > 25 * 10**6: break\n"
+                         "    return [x + 1 for x in xs]\n", "timed out"},
+      {"memory_mb", 400, "def add_one(xs):\n    b = bytearray(600 << 20)\n"
+                         "    return [x + 1 for x in xs]\n", "failed"},
+      {"processes", 1, kGoodBody, "error"},
+  };
+  auto bench = hv::make_humaneval_bench();
+  harness::benches::Problem problem;
+  problem.doc = kDoc;
+  std::vector<std::future<harness::benches::Verdict>> runs;
+  std::vector<harness::benches::BenchContext> contexts;
+  for (const Case& c : cases) {
+    harness::benches::BenchContext plain, limited;
+    plain.sandbox = {{"timeout_s", 60}, {"speed_factor", 1.0}};
+    limited.sandbox = plain.sandbox;
+    limited.sandbox[c.key] = c.value;
+    contexts.push_back(plain);
+    contexts.push_back(limited);
+  }
+  for (size_t i = 0; i < contexts.size(); ++i)
+    runs.push_back(std::async(std::launch::async, [&, i] {
+      return bench->score(problem, fenced(cases[i / 2].body), contexts[i]);
+    }));
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    auto v = runs[i].get();
+    SCOPED_TRACE(std::string(cases[i / 2].key) + (i % 2 ? " set: " : " unset: ") + v.details.dump());
+    EXPECT_EQ(v.details["status"], i % 2 ? cases[i / 2].status : "passed");
+  }
+}
+
 TEST_F(HumanEvalExec, MachineSpeedIsCalibrated) {
   const hv::MachineSpeed& speed = hv::machine_speed();
   EXPECT_TRUE(speed.error.empty()) << speed.error;

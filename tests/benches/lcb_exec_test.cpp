@@ -292,3 +292,57 @@ TEST(LcbExec, HostileProgramsScoreZero) {
     EXPECT_NE(v.details["status"], "error");
   }
 }
+
+// The template's sandbox limits reach the sandbox in both modes: each case passes without
+// the key and is stopped by it.
+TEST(LcbExec, TemplateSandboxLimitsAreHonoured) {
+  struct Case {
+    const char* mode;
+    const char* key;
+    nlohmann::json value;
+    std::string code;
+    const char* status;  // with the key
+  };
+  const std::string add = "        return a + b\n";
+  const std::vector<Case> cases = {
+      {"omk", "wall_seconds", 1.5,
+       "import time\nclass Solution:\n    def addTwo(self, a, b):\n        time.sleep(1)\n" + add,
+       "timeout"},
+      {"official", "memory_mb", 200,
+       "class Solution:\n    def addTwo(self, a, b):\n        x = bytearray(300 << 20)\n" + add,
+       "failed"},
+      // official: timeout_s is lcb_runner's per-test limit.
+      {"official", "timeout_s", 1,
+       "import time\nclass Solution:\n    def addTwo(self, a, b):\n        time.sleep(2)\n" + add,
+       "timeout"},
+      {"omk", "processes", 1, "class Solution:\n    def addTwo(self, a, b):\n" + add, "error"},
+  };
+  auto bench = lcb::make_livecodebench_bench();
+  std::vector<BenchContext> contexts;
+  for (const Case& c : cases) {
+    BenchContext plain;
+    plain.data_dir = bench_test::fixture_path("livecodebench");
+    plain.scoring = {{"mode", c.mode}};
+    plain.sandbox = {{"timeout_s", 20}};
+    BenchContext limited = plain;
+    limited.sandbox[c.key] = c.value;
+    contexts.push_back(plain);
+    contexts.push_back(limited);
+  }
+  std::vector<harness::benches::Dataset> datasets;
+  for (const auto& ctx : contexts) datasets.push_back(bench->load(ctx));
+  std::vector<std::future<harness::benches::Verdict>> runs;
+  for (size_t i = 0; i < contexts.size(); ++i)
+    runs.push_back(std::async(std::launch::async, [&, i] {
+      const Problem* p = nullptr;
+      for (const auto& q : datasets[i].problems)
+        if (q.doc_id == "lcb/leetcode/9001") p = &q;
+      return bench->score(*p, fenced(cases[i / 2].code), contexts[i]);
+    }));
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    auto v = runs[i].get();
+    SCOPED_TRACE(std::string(cases[i / 2].mode) + " " + cases[i / 2].key +
+                 (i % 2 ? " set: " : " unset: ") + v.details.dump());
+    EXPECT_EQ(v.details["status"], i % 2 ? cases[i / 2].status : "passed");
+  }
+}
