@@ -15,6 +15,9 @@
 #     complex, str, bytes, list, tuple, dict, set, frozenset), decoded without pickle or
 #     eval, so the parent never runs code the child chose;
 #   - the tests and the comparison run in the parent; the child only computes results.
+#   - the tests (expected outputs included) are read only after the fork, from a file the
+#     parent opened and unlinked before it (open_private/read_private), so they are neither
+#     in the child's copy of memory nor reachable through a descriptor or a path;
 # Whatever the child does (lie, crash, exit, loop, kill the parent) can make a verdict
 # "failed" or "timed out" but never "passed": only the parent's own code path says so.
 # The parent measures the child's CPU time in /proc (the child cannot fake it) and kills
@@ -37,25 +40,61 @@ class Unencodable(Exception):
 
 
 # ---------------------------------------------------------------------------------------
-# The encoding. Every node is JSON: null/true/false/"string" as themselves, everything else
-# a list [tag, ...]. ints travel as hex (no 4300-digit limit), floats as float.hex (exact,
-# nan/inf/-0.0 included).
+# The encoding. Every node is JSON: null/true/false, strings, floats (Python's json writes
+# and reads them exactly, nan/inf/-0.0 included) and ints below 2**62 as themselves;
+# everything else is a list [tag, ...]: big ints as hex (no 4300-digit limit), containers
+# by kind. Lists of only floats or only small ints travel packed (HE+ results reach ten
+# million numbers per problem; one Python call per element would cost more than the
+# solution).
+
+_SCALARS = frozenset((type(None), bool, int, float, str))
+_BIG = 1 << 62
+_TAGS = {list: "l", tuple: "t", set: "s", frozenset: "F"}
+_KINDS = {"l": list, "t": tuple, "s": set, "F": frozenset}
+
+
+def _packed(tag, items):
+    import array
+    import base64
+    kinds = set(map(type, items))
+    if len(items) < 64 or len(kinds) != 1:
+        return None
+    if float in kinds:
+        return [tag + "d", base64.b64encode(array.array("d", items).tobytes()).decode("ascii")]
+    if int in kinds and max(items) < _BIG and min(items) > -_BIG:
+        return [tag + "q", base64.b64encode(array.array("q", items).tobytes()).decode("ascii")]
+    return None
+
+
+def _unpacked(code, text):
+    import array
+    import base64
+    values = array.array(code)
+    values.frombytes(base64.b64decode(text.encode("ascii"), validate=True))
+    return values.tolist()
+
 
 def encode(value, lenient=False):
     t = type(value)
-    if value is None or t is bool or t is str:
+    if value is None or t is bool or t is str or t is float:
         return value
     if t is int:
-        return ["i", format(value, "x")]
-    if t is float:
-        return ["f", value.hex()]
-    if t is list or t is tuple or t is set or t is frozenset:
-        tag = {list: "l", tuple: "t", set: "s", frozenset: "F"}[t]
-        return [tag] + [encode(v, lenient) for v in value]
+        return value if -_BIG < value < _BIG else ["i", format(value, "x")]
+    tag = _TAGS.get(t)
+    if tag is not None:
+        items = value if t is list or t is tuple else list(value)
+        packed = _packed(tag, items)
+        if packed is not None:
+            return packed
+        kinds = set(map(type, items))
+        if kinds <= _SCALARS and (int not in kinds or all(-_BIG < v < _BIG for v in items
+                                                          if type(v) is int)):
+            return [tag, *items]
+        return [tag] + [encode(v, lenient) for v in items]
     if t is dict:
         return ["d"] + [[encode(k, lenient), encode(v, lenient)] for k, v in value.items()]
     if t is complex:
-        return ["c", value.real.hex(), value.imag.hex()]
+        return ["c", value.real, value.imag]
     if t is bytes:
         return ["b", value.hex()]
     if lenient:
@@ -71,23 +110,22 @@ def encode(value, lenient=False):
 
 
 def decode(node):
-    if node is None or node is True or node is False or type(node) is str:
+    t = type(node)
+    if node is None or t is bool or t is str or t is float or t is int:
         return node
-    if type(node) is not list or not node or type(node[0]) is not str:
+    if t is not list or not node or type(node[0]) is not str:
         raise ValueError("malformed value")
     tag, rest = node[0], node[1:]
+    kind = _KINDS.get(tag[:1])
+    if kind is not None and len(tag) == 2 and tag[1] in "dq" and len(rest) == 1 \
+            and type(rest[0]) is str:
+        items = _unpacked(tag[1], rest[0])
+        return items if kind is list else kind(items)
+    if kind is not None and len(tag) == 1:
+        items = rest if set(map(type, rest)) <= _SCALARS else [decode(v) for v in rest]
+        return items if kind is list else kind(items)
     if tag == "i" and len(rest) == 1 and type(rest[0]) is str:
         return int(rest[0], 16)
-    if tag == "f" and len(rest) == 1 and type(rest[0]) is str:
-        return float.fromhex(rest[0])
-    if tag == "l":
-        return [decode(v) for v in rest]
-    if tag == "t":
-        return tuple(decode(v) for v in rest)
-    if tag == "s":
-        return set(decode(v) for v in rest)
-    if tag == "F":
-        return frozenset(decode(v) for v in rest)
     if tag == "d":
         out = {}
         for pair in rest:
@@ -95,8 +133,8 @@ def decode(node):
                 raise ValueError("malformed dict entry")
             out[decode(pair[0])] = decode(pair[1])
         return out
-    if tag == "c" and len(rest) == 2 and all(type(v) is str for v in rest):
-        return complex(float.fromhex(rest[0]), float.fromhex(rest[1]))
+    if tag == "c" and len(rest) == 2 and all(type(v) is float for v in rest):
+        return complex(rest[0], rest[1])
     if tag == "b" and len(rest) == 1 and type(rest[0]) is str:
         return bytes.fromhex(rest[0])
     raise ValueError("unknown value tag %r" % tag[:20])
@@ -107,6 +145,25 @@ def describe(e):
         return "%s: %s" % (type(e).__name__, e)
     except BaseException:
         return type(e).__name__
+
+
+def open_private(path):
+    """Opens `path` and unlinks it: after a fork, only the parent can read it (the child
+    closes every inherited descriptor)."""
+    fd = _pc_os.open(path, _pc_os.O_RDONLY)
+    _pc_os.unlink(path)
+    return fd
+
+
+def read_private(fd):
+    chunks = []
+    while True:
+        chunk = _pc_os.read(fd, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    _pc_os.close(fd)
+    return _pc_json.loads(b"".join(chunks).decode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------

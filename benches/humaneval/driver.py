@@ -308,11 +308,13 @@ def materialize(child, name, how):
     return Opaque(name, str(how[1])[:100] if kind == "opaque" and len(how) == 2 else "value")
 
 
-def execute(program, test_code, limits):
+def execute(program, tests_fd, limits):
     missing = preload()
     timeout, factor = limits["timeout_s"], limits["speed_factor"]
-    test = compile(test_code, "<test>", "exec")
     child = ProgramChild(lambda: program_handlers(program), limits.get("tick_s", 0.05))
+    # The test code (expected results included) exists in this process only from here on.
+    tests = read_private(tests_fd)
+    test = compile(tests["test"] + "\ncheck(" + tests["entry_point"] + ")\n", "<test>", "exec")
 
     def used(c):
         return c.cpu() / factor + c.blocked()
@@ -386,6 +388,9 @@ def split_response(response):
 def main():
     with open("task.json", encoding="utf-8") as f:
         task = json.load(f)
+    os.unlink("task.json")
+    # tests.json: read by the parent after the fork only (see execute()).
+    tests_fd = open_private("tests.json") if os.path.exists("tests.json") else None
     mode = task["mode"]
     if mode == "calibrate":
         emit("calibration", calibrate(int(task.get("reps", 5))))
@@ -399,10 +404,9 @@ def main():
         # The reference runs prompt + candidate + "\n" + test + "\ncheck(entry_point)" as
         # one program; the test part runs here.
         program = task["prompt"] + chosen["candidate"] + "\n"
-        test = task["test"] + "\ncheck(" + task["entry_point"] + ")\n"
         # Whatever the tests print must not reach the result stream.
         sys.stdout = sys.stderr = open(os.devnull, "w")
-        emit("outcome", execute(program, test, task["limits"]))
+        emit("outcome", execute(program, tests_fd, task["limits"]))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,10 @@ struct RunLimits {
   const SandboxOverrides* overrides = nullptr;
 };
 
-DriverRun run_driver(const nlohmann::json& task, const RunLimits& limits) {
+// `tests`, when given, goes to tests.json, which the driver reads only after the program's
+// process is forked off (the program never sees the expected results).
+DriverRun run_driver(const nlohmann::json& task, const RunLimits& limits,
+                     const nlohmann::json* tests = nullptr) {
   DriverRun run;
   sandbox::Toolchain python = sandbox::find_toolchain(sandbox::Language::Python);
   if (!python.available) {
@@ -50,6 +53,7 @@ DriverRun run_driver(const nlohmann::json& task, const RunLimits& limits) {
   spec.env = {"PYTHONDONTWRITEBYTECODE=1"};
   spec.files = {{"main.py", std::string(kProgramChildSource) + "\n" + kDriverSource, false},
                 {"task.json", task.dump(-1, ' ', true), false}};
+  if (tests) spec.files.push_back({"tests.json", tests->dump(-1, ' ', true), false});
   spec.limits.cpu_seconds = limits.cpu_seconds;
   spec.limits.wall_seconds = limits.wall_seconds;
   spec.limits.output_cap_bytes = 16ull << 20;  // the extraction line echoes every block
@@ -145,14 +149,14 @@ CheckResult run_once(nlohmann::json task, const nlohmann::json& doc, double limi
   result.cpu_budget_seconds = limit_s * factor;
   task["mode"] = "run";
   task["prompt"] = doc.at("prompt");
-  task["test"] = doc.at("test");
-  task["entry_point"] = doc.at("entry_point");
+  nlohmann::json tests = {{"test", doc.at("test")}, {"entry_point", doc.at("entry_point")}};
   task["limits"] = {{"timeout_s", limit_s}, {"speed_factor", factor}, {"tick_s", 0.05}};
   // The driver stops the program at the limit itself; the sandbox's limits are only a
   // backstop for a driver that cannot, generous so that a starved process is never killed.
   double cpu_hard = (limit_s + 1.0) * factor;
   DriverRun run = run_driver(task, {kDriverCpuAllowance + cpu_hard,
-                                    4 * kDriverCpuAllowance + 20 * cpu_hard, &policy.sandbox});
+                                    4 * kDriverCpuAllowance + 20 * cpu_hard, &policy.sandbox},
+                             &tests);
   result.sandbox = run.sandbox.describe();
   result.wall_seconds = run.sandbox.wall_seconds;
   result.extraction = read_extraction(run);

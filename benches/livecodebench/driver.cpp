@@ -14,8 +14,12 @@ namespace {
 
 constexpr std::string_view kMark = "\x1eLCB-DRIVER-RESULT ";
 
-TestOutcome run_driver(const nlohmann::json& task, double wall_limit_s,
+// task.json holds the program and the settings, tests.json the tests: the driver reads
+// the tests only after the program's process is forked off.
+TestOutcome run_driver(nlohmann::json task, double wall_limit_s,
                        const SandboxOverrides& overrides) {
+  nlohmann::json tests = std::move(task["tests"]);
+  task.erase("tests");
   TestOutcome outcome;
   sandbox::SandboxSpec spec;
   // -I: no user site-packages, no PYTHON* variables, and not the script's (writable)
@@ -23,7 +27,8 @@ TestOutcome run_driver(const nlohmann::json& task, double wall_limit_s,
   spec.argv = {"python3", "-I", "main.py"};
   spec.files = {
       {"main.py", std::string(kProgramChildSource) + "\n" + kDriverSource, false},
-      {"task.json", task.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false}};
+      {"task.json", task.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false},
+      {"tests.json", tests.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false}};
   spec.env = {"PYTHONDONTWRITEBYTECODE=1"};
   // The driver's own deadlines enforce the budget; the sandbox kills what escapes them
   // a little later.

@@ -299,6 +299,9 @@ def main():
     with open("task.json") as f:
         task = json.load(f)
     os.remove("task.json")
+    # The tests (expected outputs included) are read only after the fork: the program's
+    # process never has them (program_child.open_private).
+    tests_fd = open_private("tests.json")
     out = os.dup(1)
     sys.stdout = sys.stderr = open(os.devnull, "w")
     sys.set_int_max_str_digits(50000)
@@ -317,6 +320,7 @@ def main():
     except Exception as e:  # e.g. no process left for the child (sandbox.processes)
         verdict("error", "the driver could not start the program's process: %s: %s"
                 % (type(e).__name__, e), 0, 0.0)
+    task["tests"] = read_private(tests_fd)
     if official:
         limit_at = [None]
 
