@@ -258,6 +258,45 @@ TEST_F(HumanEvalExec, TemplateSandboxLimitsAreHonoured) {
   }
 }
 
+// The time-limit policy (humaneval.h): a problem whose canonical solution needs more than a
+// third of timeout_s gets three times that need, measured here, so the canonical solution
+// (HE+ HumanEval/15 on a slow machine) passes whatever the load; a solution much slower than
+// the canonical one, or a loop, still times out.
+TEST_F(HumanEvalExec, TimeLimitIsAtLeastThreeTimesTheCanonicalNeed) {
+  auto burn = [](const char* seconds) {
+    return std::string("import time\ndef add_one(xs):\n    t = time.process_time()\n"
+                       "    while time.process_time() - t < ") + seconds +
+           ":\n        pass\n    return [x + 1 for x in xs]\n";
+  };
+  nlohmann::json doc = kDoc;
+  doc["task_id"] = "Synthetic/slow";
+  // The test calls the candidate twice: the canonical solution needs about 0.8 s.
+  doc["canonical_solution"] = "    import time\n    t = time.process_time()\n"
+                              "    while time.process_time() - t < 0.4:\n        pass\n"
+                              "    return [x + 1 for x in xs]\n";
+  hv::TimePolicy policy;
+  policy.timeout_s = 0.5;
+  policy.speed_factor = 1.0;
+  std::string canonical = fenced(doc["prompt"].get<std::string>() +
+                                 doc["canonical_solution"].get<std::string>());
+  auto r = hv::check_response(doc, canonical, policy);
+  EXPECT_EQ(r.status, "passed") << r.reason;
+  EXPECT_GE(r.canonical_need_seconds, 0.75);
+  EXPECT_NEAR(r.limit_seconds, 3 * r.canonical_need_seconds, 1e-9);
+
+  auto slow = hv::check_response(doc, fenced(burn("1.6")), policy);  // 4x the canonical's need
+  EXPECT_EQ(slow.status, "timed out") << slow.reason;
+  EXPECT_GT(slow.limit_seconds, 2.0);
+  auto loop = hv::check_response(doc, fenced("def add_one(xs):\n    while True:\n        pass\n"),
+                                 policy);
+  EXPECT_EQ(loop.status, "timed out") << loop.reason;
+
+  // Without the policy, the fixed limit fails the canonical solution.
+  policy.canonical_multiple = 0;
+  auto fixed = hv::check_response(doc, canonical, policy);
+  EXPECT_EQ(fixed.status, "timed out") << fixed.reason;
+}
+
 TEST_F(HumanEvalExec, MachineSpeedIsCalibrated) {
   const hv::MachineSpeed& speed = hv::machine_speed();
   EXPECT_TRUE(speed.error.empty()) << speed.error;
