@@ -1,42 +1,44 @@
-# HumanEval / HumanEval+ driver. Runs ONLY inside the harness sandbox (the C++ side ships
-# it as main.py next to task.json); it is embedded into the binary at build time.
+# HumanEval / HumanEval+ driver. Runs ONLY inside the harness sandbox: the C++ side ships
+# program_child.py + this file as main.py next to task.json; both are embedded into the
+# binary at build time.
 #
 # Modes (task.json "mode"):
 #   "extract"   benches.md §7 steps 2-4 over the fenced blocks and the fallback text the
 #               C++ side cut out of the response (step 1 and the fence strip of step 4 are
 #               done there with Python-compatible regexes).
-#   "run"       "extract", then execute prompt + candidate + test + check(entry_point) the
-#               way HF evaluate's code_eval child does.
+#   "run"       "extract", then execute prompt + candidate, the test and check(entry_point)
+#               with the semantics of HF evaluate's code_eval child, but split: the
+#               program runs in a forked child, the tests and the verdict here.
 #   "calibrate" time a fixed workload, for the machine speed factor.
 #
-# Results go to the ORIGINAL stdout as lines "<MARK><kind> <json>"; everything the
-# program prints is swallowed, and its fd 1/2 point to /dev/null while it runs, so only
-# this driver can write a result line.
+# Results go to stdout as lines "<MARK><kind> <json>", written only by this process. The
+# program runs in a child that holds no descriptor of that stream and cannot reach this
+# process (program_child.py says how), so it can neither forge a result line nor end this
+# process in a way that reads as a pass: a pass is only ever written after the test code
+# returned here.
 import ast
-import contextlib
+import builtins
 import io
 import json
 import os
 import re
-import signal
 import sys
 import time
+import types
+import typing
+
+# Only the read-only system directories: never a module from the writable work dir,
+# which the program's process can fill.
+sys.path[:] = [p for p in sys.path if p.startswith("/usr/")]
 
 MARK = "\x1eHUMANEVAL-DRIVER "
-# Kept before the program runs, so that a program that rebinds them cannot garble results.
 _result_fd = os.dup(1)
-_write = os.write
-_exit = os._exit
-_dumps = json.dumps
-_process_time = time.process_time
-_monotonic = time.monotonic
-_os_open, _os_read, _os_close = os.open, os.read, os.close
 
 
 def emit(kind, payload):
-    data = (MARK + kind + " " + _dumps(payload) + "\n").encode("utf-8")
+    data = (MARK + kind + " " + json.dumps(payload) + "\n").encode("utf-8")
     while data:
-        data = data[_write(_result_fd, data):]
+        data = data[os.write(_result_fd, data):]
 
 
 # ---------------------------------------------------------------------------------------
@@ -116,11 +118,11 @@ def choose_candidate(blocks, fallback):
 
 
 # ---------------------------------------------------------------------------------------
-# Execution: the semantics of HF evaluate code_eval's child process.
-
-class TimeoutException(Exception):
-    pass
-
+# Execution: the semantics of HF evaluate code_eval's child process, split in two (see
+# program_child.py above): the program (prompt + candidate) runs in the child, the test
+# code and `check(entry_point)` run here, in the trusted parent, with fresh globals that
+# hold the program's globals the test names: callables as proxies that call into the
+# child, modules re-imported here, plain data copied.
 
 class SwallowingIO(io.StringIO):
     # What the program sees as stdin/stdout/stderr: writes are kept in memory and dropped,
@@ -189,109 +191,162 @@ def apply_guard():
         sys.modules[name] = None
 
 
-def describe(e):
-    try:
-        return "%s: %s" % (type(e).__name__, e)
-    except BaseException:
-        return type(e).__name__
+def global_names(code):
+    # Every name the test code's byte code mentions (globals, attributes, imports): a
+    # superset of the globals it reads.
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= global_names(const)
+    return names
 
 
-def read_schedstat():
-    # (seconds on CPU, seconds runnable but waiting for a CPU) of the main thread, or None.
+# --- child side -------------------------------------------------------------------------
+
+def describe_global(value):
+    # How the parent gets one of the program's globals (see materialize()).
+    if isinstance(value, types.ModuleType):
+        return ["module", str(value.__name__)]
+    if getattr(type(value), "__module__", None) == "typing" or (
+            getattr(value, "__module__", None) == "typing" and not callable(value)):
+        for attr in dir(typing):
+            if getattr(typing, attr, None) is value:
+                return ["typing", attr]
     try:
-        fd = _os_open("/proc/self/schedstat", os.O_RDONLY)
-        try:
-            fields = _os_read(fd, 256).split()
-        finally:
-            _os_close(fd)
-        return int(fields[0]) / 1e9, int(fields[1]) / 1e9
+        return ["data", encode(value)]
     except Exception:
-        return None
+        pass
+    if callable(value):
+        return ["call"]
+    return ["opaque", type(value).__name__]
 
 
-def execute(program, limits):
-    missing = preload()
+def program_handlers(program):
+    # Runs in the child: the reference's guard and redirections, then the program in
+    # fresh globals (so __name__ is "builtins", as with exec(program, {})).
     apply_guard()
-
-    timeout = limits["timeout_s"]
-    factor = limits["speed_factor"]
-    hit = []
-
-    def blocked_seconds():
-        # Wall time neither on a CPU nor waiting for one: sleeping or blocked. Unlike the
-        # plain wall time, machine load does not inflate it.
-        now = read_schedstat()
-        if now is None or start is None:
-            return 0.0
-        wall = _monotonic() - wall0
-        return max(0.0, wall - (now[0] - start[0]) - (now[1] - start[1]))
-
-    def reference_seconds():
-        return (_process_time() - cpu0) / factor + blocked_seconds()
-
-    def stop_now():
-        # The program caught the TimeoutException and went on: stop it, as the reference's
-        # parent kills the child one second after the limit.
-        emit("outcome", {"status": "timed out",
-                         "reason": "still running after catching the time-limit exception",
-                         "cpu_s": round(_process_time() - cpu0, 4),
-                         "wall_s": round(_monotonic() - wall0, 4),
-                         "blocked_s": round(blocked_seconds(), 4),
-                         "preload_missing": missing})
-        _exit(0)
-
-    def on_cpu_limit(signum, frame):
-        if hit:
-            stop_now()
-        hit.append("cpu")
-        signal.setitimer(signal.ITIMER_PROF, limits["cpu_hard_s"] - limits["cpu_budget_s"])
-        raise TimeoutException("Timed out!")
-
-    def on_tick(signum, frame):
-        used = reference_seconds()
-        if hit and used > timeout + 1.0:
-            stop_now()
-        if not hit and used > timeout:
-            hit.append("wall")
-            raise TimeoutException("Timed out!")
-
-    signal.signal(signal.SIGPROF, on_cpu_limit)
-    signal.signal(signal.SIGALRM, on_tick)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
     sink = SwallowingIO()
-    status, reason = "passed", ""
-    start = read_schedstat()
-    cpu0, wall0 = _process_time(), _monotonic()
+    sys.stdout = sys.stderr = sys.stdin = sink
+    program_globals = {}
+
+    def load(request):
+        exec(program, program_globals)
+        return {"names": {n: describe_global(program_globals[n]) for n in request["names"]
+                          if n in program_globals and n != "__builtins__"}}
+
+    def call(request):
+        fn = program_globals[request["name"]]
+        args, kwargs = decode(request["args"]), decode(request["kwargs"])
+        return {"value": encode(fn(*args, **kwargs), lenient=True)}
+
+    return {"load": load, "call": call}
+
+
+# --- parent side ------------------------------------------------------------------------
+
+def rebuild_exception(reply):
+    # The child's exception as one the test can catch like the original (same builtin
+    # base class) and that reports the same "Type: message".
+    name, message = str(reply.get("error"))[:200], str(reply.get("message", ""))[-2000:]
+    base = getattr(builtins, name, None)
+    if not (isinstance(base, type) and issubclass(base, BaseException)):
+        base = Exception
     try:
+        cls = type(name if name.isidentifier() else "ProgramError", (base,),
+                   {"__str__": lambda self: message})
+        return cls()
+    except Exception:
+        cls = type(name if name.isidentifier() else "ProgramError", (Exception,),
+                   {"__str__": lambda self: message})
+        return cls()
+
+
+class Remote:
+    # One of the program's callables, seen from the tests: a call sends the arguments to
+    # the child as data and returns its result as data.
+    def __init__(self, child, name):
+        self._child, self.__name__ = child, name
+
+    def __call__(self, *args, **kwargs):
+        reply = self._child.request({"op": "call", "name": self.__name__,
+                                     "args": encode(list(args), lenient=True),
+                                     "kwargs": encode(kwargs, lenient=True)})
+        if "error" in reply:
+            raise rebuild_exception(reply)
         try:
-            # CPU time decides (load does not inflate it); the periodic tick adds the time
-            # the program sleeps or blocks, in reference seconds.
-            signal.setitimer(signal.ITIMER_PROF, limits["cpu_budget_s"])
-            signal.setitimer(signal.ITIMER_REAL, limits["tick_s"], limits["tick_s"])
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                saved_stdin, sys.stdin = sys.stdin, sink
-                try:
-                    exec(program, {})
-                finally:
-                    sys.stdin = saved_stdin
-        finally:
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except TimeoutException:
-        status, reason = "timed out", "time limit reached"
+            return decode(reply["value"])
+        except Exception:
+            self._child._lost("the program's process sent a value that is not plain data")
+
+    def __repr__(self):
+        return "<program function %s>" % self.__name__
+
+
+class Opaque:
+    # A program global that is neither data, a module nor callable.
+    def __init__(self, name, kind):
+        self._why = "the program's global %s (a %s) cannot be used by the tests" % (name, kind)
+
+    def __getattr__(self, attr):
+        raise TypeError(self._why)
+
+
+def materialize(child, name, how):
+    kind = how[0] if type(how) is list and how and type(how[0]) is str else None
+    if kind == "module" and len(how) == 2 and type(how[1]) is str:
+        import importlib
+        try:
+            return importlib.import_module(how[1])
+        except Exception:
+            return Opaque(name, "module that cannot be imported here")
+    if kind == "typing" and len(how) == 2 and type(how[1]) is str and hasattr(typing, how[1]):
+        return getattr(typing, how[1])
+    if kind == "data" and len(how) == 2:
+        return decode(how[1])
+    if kind == "call":
+        return Remote(child, name)
+    return Opaque(name, str(how[1])[:100] if kind == "opaque" and len(how) == 2 else "value")
+
+
+def execute(program, tests_fd, limits):
+    missing = preload()
+    timeout, factor = limits["timeout_s"], limits["speed_factor"]
+    child = ProgramChild(lambda: program_handlers(program), limits.get("tick_s", 0.05))
+    # The test code (expected results included) exists in this process only from here on.
+    tests = read_private(tests_fd)
+    test = compile(tests["test"] + "\ncheck(" + tests["entry_point"] + ")\n", "<test>", "exec")
+
+    def used(c):
+        return c.cpu() / factor + c.blocked()
+
+    child.check_limit = lambda c: "time limit reached" if used(c) > timeout else None
+    status, reason = "passed", ""
+    try:
+        reply = child.request({"op": "load", "names": sorted(global_names(test))})
+        if "error" in reply:
+            raise rebuild_exception(reply)
+        test_globals = {}
+        for name, how in reply["names"].items():
+            test_globals[str(name)] = materialize(child, str(name), how)
+        exec(test, test_globals)
+    except OverLimit as e:
+        status, reason = "timed out", str(e)
+    except Gone as e:
+        status, reason = "failed", str(e)
     except BaseException as e:  # SystemExit and KeyboardInterrupt fail too, as in code_eval
         status, reason = "failed", describe(e)
-    cpu = _process_time() - cpu0
-    wall = _monotonic() - wall0
-    blocked = blocked_seconds()
-    # A program that swallowed the timeout exception and finished anyway.
-    if status == "passed" and cpu / factor + blocked > timeout + 1.0:
+    # The tests may catch a proxy's exception; what happened to the child still decides.
+    if child.limit_reason is not None:
+        status, reason = "timed out", child.limit_reason
+    elif child.gone_reason is not None:
+        status, reason = "failed", child.gone_reason
+    child.kill()
+    total = used(child)
+    if status == "passed" and total > timeout:
         status, reason = "timed out", "finished after the time limit"
-    return {"status": status, "reason": reason[-2000:], "cpu_s": round(cpu, 4),
-            "wall_s": round(wall, 4), "blocked_s": round(blocked, 4),
-            "preload_missing": missing}
+    return {"status": status, "reason": reason[-2000:], "cpu_s": round(child.cpu(), 4),
+            "wall_s": round(child.wall(), 4), "blocked_s": round(child.blocked(), 4),
+            "used_s": round(total, 4), "limit_s": timeout, "preload_missing": missing}
 
 
 def calibrate(reps):
@@ -333,6 +388,9 @@ def split_response(response):
 def main():
     with open("task.json", encoding="utf-8") as f:
         task = json.load(f)
+    os.unlink("task.json")
+    # tests.json: read by the parent after the fork only (see execute()).
+    tests_fd = open_private("tests.json") if os.path.exists("tests.json") else None
     mode = task["mode"]
     if mode == "calibrate":
         emit("calibration", calibrate(int(task.get("reps", 5))))
@@ -343,9 +401,12 @@ def main():
     chosen = choose_candidate(blocks, fallback)
     emit("extraction", chosen)
     if mode == "run":
-        program = (task["prompt"] + chosen["candidate"] + "\n" + task["test"] + "\ncheck("
-                   + task["entry_point"] + ")")
-        emit("outcome", execute(program, task["limits"]))
+        # The reference runs prompt + candidate + "\n" + test + "\ncheck(entry_point)" as
+        # one program; the test part runs here.
+        program = task["prompt"] + chosen["candidate"] + "\n"
+        # Whatever the tests print must not reach the result stream.
+        sys.stdout = sys.stderr = open(os.devnull, "w")
+        emit("outcome", execute(program, tests_fd, task["limits"]))
 
 
 if __name__ == "__main__":
@@ -353,4 +414,4 @@ if __name__ == "__main__":
         main()
     except BaseException as e:
         emit("driver_error", {"error": describe(e)})
-    _exit(0)
+    os._exit(0)

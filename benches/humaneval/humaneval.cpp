@@ -34,14 +34,22 @@ const std::string& string_field(const nlohmann::json& row, const char* key,
   return it->get_ref<const std::string&>();
 }
 
-// The template's `sandbox` section may set `timeout_s` (reference seconds, default 3.0)
-// and `speed_factor` (pin the factor instead of calibrating, e.g. to compare machines).
+// The template's `sandbox` section: `timeout_s` (reference seconds, default 3.0),
+// `speed_factor` (pin the factor instead of calibrating, e.g. to compare machines), and the
+// limits of one sandboxed run: wall_seconds, cpu_seconds, memory_mb, processes. The keys
+// this bench cannot honour (compile_*, output_bytes) are refused by the template schema.
 TimePolicy time_policy(const BenchContext& ctx) {
   TimePolicy policy;
-  if (auto it = ctx.sandbox.find("timeout_s"); it != ctx.sandbox.end() && it->is_number())
-    policy.timeout_s = it->get<double>();
-  if (auto it = ctx.sandbox.find("speed_factor"); it != ctx.sandbox.end() && it->is_number())
-    policy.speed_factor = it->get<double>();
+  auto number = [&](const char* key, double fallback) {
+    auto it = ctx.sandbox.find(key);
+    return it != ctx.sandbox.end() && it->is_number() ? it->get<double>() : fallback;
+  };
+  policy.timeout_s = number("timeout_s", policy.timeout_s);
+  policy.speed_factor = number("speed_factor", policy.speed_factor);
+  policy.sandbox.wall_seconds = number("wall_seconds", 0);
+  policy.sandbox.cpu_seconds = number("cpu_seconds", 0);
+  policy.sandbox.memory_bytes = static_cast<uint64_t>(number("memory_mb", 0)) << 20;
+  policy.sandbox.processes = static_cast<int>(number("processes", 0));
   return policy;
 }
 
@@ -96,9 +104,12 @@ class HumanEvalBench : public Bench {
         {"wall_s", round_ms(r.wall_seconds)},
         {"blocked_s", round_ms(r.blocked_seconds)},
         {"cpu_budget_s", round_ms(r.cpu_budget_seconds)},
+        {"used_s", round_ms(r.used_seconds)},
+        {"limit_s", round_ms(r.limit_seconds)},
         {"speed_factor", round_ms(r.speed_factor)},
         {"sandbox", r.sandbox},
     };
+    if (r.canonical_need_seconds > 0) v.details["canonical_need_s"] = round_ms(r.canonical_need_seconds);
     if (!r.extraction.notes.empty()) v.details["extraction_notes"] = r.extraction.notes;
     if (!r.preload_missing.empty()) v.details["preload_missing"] = r.preload_missing;
     if (!machine_speed().error.empty() && ctx.sandbox.find("speed_factor") == ctx.sandbox.end())

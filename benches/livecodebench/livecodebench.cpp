@@ -26,6 +26,23 @@ std::string id_text(const nlohmann::json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+double number_or(const nlohmann::json& section, const char* key, double fallback) {
+  auto it = section.find(key);
+  return it != section.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+// The template's sandbox limits of one run. timeout_s is read per mode in score(); the keys
+// this bench cannot honour (speed_factor, compile_*, output_bytes) are refused by the
+// template schema.
+SandboxOverrides sandbox_overrides(const nlohmann::json& s) {
+  SandboxOverrides o;
+  o.wall_seconds = number_or(s, "wall_seconds", 0);
+  o.cpu_seconds = number_or(s, "cpu_seconds", 0);
+  o.memory_bytes = static_cast<uint64_t>(number_or(s, "memory_mb", 0)) << 20;
+  o.processes = static_cast<int>(number_or(s, "processes", 0));
+  return o;
+}
+
 double round_ms(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
 
 class LiveCodeBench : public Bench {
@@ -75,14 +92,17 @@ class LiveCodeBench : public Bench {
       nlohmann::json tests = doc.value("public_tests", nlohmann::json::array());
       for (const auto& test : doc.value("private_tests", nlohmann::json::array()))
         tests.push_back(test);
-      t = run_official_tests(code, doc.value("func_name", ""), tests);
+      // sandbox.timeout_s is lcb_runner's per-test limit here (whole seconds, as its alarm).
+      int per_test = static_cast<int>(std::ceil(number_or(ctx.sandbox, "timeout_s", 6.0)));
+      t = run_official_tests(code, doc.value("func_name", ""), tests, per_test,
+                             sandbox_overrides(ctx.sandbox));
     } else {
-      double timeout = 10.0;
-      if (auto it = ctx.sandbox.find("timeout_s"); it != ctx.sandbox.end() && it->is_number())
-        timeout = it->get<double>();
+      // omk's one budget for all public tests.
+      double timeout = number_or(ctx.sandbox, "timeout_s", 10.0);
       code = extract_code(response);
       t = run_public_tests(code, doc.value("method_name", ""),
-                           doc.value("public_tests", nlohmann::json::array()), timeout);
+                           doc.value("public_tests", nlohmann::json::array()), timeout,
+                           sandbox_overrides(ctx.sandbox));
     }
     Verdict v;
     v.score = t.passed ? 1.0 : 0.0;

@@ -5,6 +5,7 @@
 // `official` grades as lcb_runner does instead, and also loads the stdin problems.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,18 +61,31 @@ struct TestOutcome {
   double wall_seconds = 0;
 };
 
-// omk scoring: public tests in order, one budget of `timeout_s` for all of them.
-// `tests` is the public_test_cases list ({input, output, testtype}). Thread-safe.
+// The template's sandbox.wall_seconds, cpu_seconds, memory_mb and processes: limits of one
+// sandboxed run (driver, program and tests together); 0 = the driver's own.
+struct SandboxOverrides {
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+  uint64_t memory_bytes = 0;
+  int processes = 0;
+};
+
+// omk scoring: public tests in order, one budget of `timeout_s` (wall clock, as omk) for
+// all of them. `tests` is the public_test_cases list ({input, output, testtype}).
+// Thread-safe.
 TestOutcome run_public_tests(const std::string& code, const std::string& method,
-                             const nlohmann::json& tests, double timeout_s);
+                             const nlohmann::json& tests, double timeout_s,
+                             const SandboxOverrides& overrides = {});
 
 // scoring.mode official (lcb_runner's grading): `tests` are public + private. With a
 // `func_name` (metadata.func_name) the problem is call-based: JSON per input line, the
 // function's result == the JSON output. Without one it is a stdin program: the output's
-// stripped lines must match, line by line exactly or as Decimal tokens. 6 s per test,
-// global cap (6+1)*#tests + 5 s, the first failing test ends the run.
+// stripped lines must match, line by line exactly or as Decimal tokens. `per_test_s`
+// (lcb_runner: 6 s) per test, global cap (per_test_s+1)*#tests + 5 s, the first failing
+// test ends the run.
 TestOutcome run_official_tests(const std::string& code, const std::string& func_name,
-                               const nlohmann::json& tests);
+                               const nlohmann::json& tests, int per_test_s = 6,
+                               const SandboxOverrides& overrides = {});
 
 // selection.filter of a livecodebench template (§8): difficulty, min_date, max_date and
 // testtype ("functional", the default; "stdin"; "any"). Functional problems were already
@@ -86,7 +100,8 @@ std::string first_testtype(const nlohmann::json& row);
 // The user message of a stdin problem (no starter code; the reply is a whole program).
 std::string build_stdin_user_message(std::string_view question_content);
 
-// The driver run inside the sandbox's python3.
+// The driver run inside the sandbox's python3 (driver.py, embedded at build time; it runs
+// after program_child.py).
 extern const char* const kDriverSource;
 
 }  // namespace harness::benches::livecodebench

@@ -1,6 +1,7 @@
 // LiveCodeBench omk scoring in the sandbox on the fixture problems: passing, wrong,
 // crashing and slow solutions, Python equality (1 == 1.0 == True, tuple → list), and
 // programs that try to end or fake the run.
+#include <fstream>
 #include <future>
 
 #include <gtest/gtest.h>
@@ -237,5 +238,111 @@ TEST(LcbExec, OfficialModeTable) {
     EXPECT_EQ(v.details["status"], cases[i].status);
     EXPECT_EQ(v.score, std::string(cases[i].status) == "passed" ? 1.0 : 0.0);
     EXPECT_EQ(v.details["mode"], "official");
+  }
+}
+
+// Wrong programs that try to write their own verdict (tests/fixtures/hostile, see
+// make_programs.py there): frame walking for the old nonce, writing every fd, patching
+// json.dumps, an always-equal result... all fail, in both modes and both test kinds.
+TEST(LcbExec, HostileProgramsScoreZero) {
+  std::vector<nlohmann::json> rows;
+  std::ifstream in(bench_test::fixture_path("hostile/programs.jsonl"));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+  ASSERT_GE(rows.size(), 10u);
+  auto bench = lcb::make_livecodebench_bench();
+  BenchContext omk, official;
+  omk.data_dir = official.data_dir = bench_test::fixture_path("livecodebench");
+  omk.sandbox = {{"timeout_s", 3}};
+  official.scoring = {{"mode", "official"}};
+  official.sandbox = {{"timeout_s", 3}};
+  auto omk_ds = bench->load(omk);
+  auto official_ds = bench->load(official);
+  auto find = [](const harness::benches::Dataset& ds, const std::string& id) -> const Problem* {
+    for (const auto& p : ds.problems)
+      if (p.doc_id == id) return &p;
+    throw std::runtime_error("no fixture problem " + id);
+  };
+  struct Run {
+    std::string what;
+    std::future<harness::benches::Verdict> verdict;
+  };
+  std::vector<Run> runs;
+  auto start = [&](const std::string& what, const Problem* p, const BenchContext* ctx,
+                   const std::string& code) {
+    runs.push_back({what, std::async(std::launch::async, [&bench, p, ctx, response = fenced(code)] {
+                      return bench->score(*p, response, *ctx);
+                    })});
+  };
+  for (const auto& row : rows) {
+    std::string name = row["name"];
+    if (row["lcb_call"].is_string()) {
+      start(name + " (omk)", find(omk_ds, "lcb/leetcode/9001"), &omk, row["lcb_call"]);
+      start(name + " (official, call-based)", find(official_ds, "lcb/leetcode/9001"), &official,
+            row["lcb_call"]);
+    }
+    if (row["lcb_stdin"].is_string())
+      start(name + " (official, stdin)", find(official_ds, "lcb/atcoder/abc900_a"), &official,
+            row["lcb_stdin"]);
+  }
+  for (auto& run : runs) {
+    auto v = run.verdict.get();
+    SCOPED_TRACE(run.what + ": " + v.details.dump());
+    EXPECT_EQ(v.score, 0.0);
+    EXPECT_NE(v.details["status"], "error");
+  }
+}
+
+// The template's sandbox limits reach the sandbox in both modes: each case passes without
+// the key and is stopped by it.
+TEST(LcbExec, TemplateSandboxLimitsAreHonoured) {
+  struct Case {
+    const char* mode;
+    const char* key;
+    nlohmann::json value;
+    std::string code;
+    const char* status;  // with the key
+  };
+  const std::string add = "        return a + b\n";
+  const std::vector<Case> cases = {
+      {"omk", "wall_seconds", 1.5,
+       "import time\nclass Solution:\n    def addTwo(self, a, b):\n        time.sleep(1)\n" + add,
+       "timeout"},
+      {"official", "memory_mb", 200,
+       "class Solution:\n    def addTwo(self, a, b):\n        x = bytearray(300 << 20)\n" + add,
+       "failed"},
+      // official: timeout_s is lcb_runner's per-test limit.
+      {"official", "timeout_s", 1,
+       "import time\nclass Solution:\n    def addTwo(self, a, b):\n        time.sleep(2)\n" + add,
+       "timeout"},
+      {"omk", "processes", 1, "class Solution:\n    def addTwo(self, a, b):\n" + add, "error"},
+  };
+  auto bench = lcb::make_livecodebench_bench();
+  std::vector<BenchContext> contexts;
+  for (const Case& c : cases) {
+    BenchContext plain;
+    plain.data_dir = bench_test::fixture_path("livecodebench");
+    plain.scoring = {{"mode", c.mode}};
+    plain.sandbox = {{"timeout_s", 20}};
+    BenchContext limited = plain;
+    limited.sandbox[c.key] = c.value;
+    contexts.push_back(plain);
+    contexts.push_back(limited);
+  }
+  std::vector<harness::benches::Dataset> datasets;
+  for (const auto& ctx : contexts) datasets.push_back(bench->load(ctx));
+  std::vector<std::future<harness::benches::Verdict>> runs;
+  for (size_t i = 0; i < contexts.size(); ++i)
+    runs.push_back(std::async(std::launch::async, [&, i] {
+      const Problem* p = nullptr;
+      for (const auto& q : datasets[i].problems)
+        if (q.doc_id == "lcb/leetcode/9001") p = &q;
+      return bench->score(*p, fenced(cases[i / 2].code), contexts[i]);
+    }));
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    auto v = runs[i].get();
+    SCOPED_TRACE(std::string(cases[i / 2].mode) + " " + cases[i / 2].key +
+                 (i % 2 ? " set: " : " unset: ") + v.details.dump());
+    EXPECT_EQ(v.details["status"], i % 2 ? cases[i / 2].status : "passed");
   }
 }

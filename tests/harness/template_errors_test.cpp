@@ -166,6 +166,21 @@ const BadCase kBadTemplates[] = {
      "name: t\nbench: gsm8k\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
      "scoring:\n  mode: omk\n",
      "t.yaml:8:3: scoring.mode: only applies to bench livecodebench; remove it"},
+    {"sandbox key a Python code bench cannot honour", "t.yaml",
+     "name: t\nbench: humanevalplus\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
+     "sandbox:\n  output_bytes: 1000\n",
+     "t.yaml:8:3: sandbox.output_bytes: only applies to bench multipl_e; humanevalplus cannot "
+     "honour it, remove it"},
+    {"compile limits without a compile step", "t.yaml",
+     "name: t\nbench: humaneval\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
+     "sandbox:\n  compile_wall_seconds: 10\n",
+     "t.yaml:8:3: sandbox.compile_wall_seconds: only applies to bench multipl_e; humaneval cannot "
+     "honour it, remove it"},
+    {"speed factor outside humaneval", "t.yaml",
+     "name: t\nbench: livecodebench\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
+     "sandbox:\n  speed_factor: 2\n",
+     "t.yaml:8:3: sandbox.speed_factor: only applies to benches humaneval, humanevalplus; "
+     "livecodebench cannot honour it, remove it"},
     {"bad scoring mode", "t.yaml",
      "name: t\nbench: livecodebench\nn: 10\nselection: all\ngeneration:\n  max_gen_toks: 9\n"
      "scoring:\n  mode: offical\n",
