@@ -33,29 +33,28 @@ float Tensor::at(size_t i) const {
   return v;
 }
 
+// Reads `count` little-endian 16-bit floats at `p` (possibly unaligned: an mmapped file)
+// and widens each with `widen`.
+template <float (*widen)(uint16_t)>
+void widen_16bit(const uint8_t* p, size_t count, float* out) {
+  for (size_t i = 0; i < count; ++i) {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    out[i] = widen(v);
+  }
+}
+
 void Tensor::to_f32(size_t first, size_t count, float* out) const {
   switch (dtype_) {
     case DType::F32:
       std::memcpy(out, data_ + first * 4, count * 4);
       return;
-    case DType::BF16: {
-      const uint8_t* p = data_ + first * 2;
-      for (size_t i = 0; i < count; ++i) {
-        uint16_t v;
-        std::memcpy(&v, p + 2 * i, 2);
-        out[i] = bf16_to_f32(v);
-      }
+    case DType::BF16:
+      widen_16bit<bf16_to_f32>(data_ + first * 2, count, out);
       return;
-    }
-    case DType::F16: {
-      const uint8_t* p = data_ + first * 2;
-      for (size_t i = 0; i < count; ++i) {
-        uint16_t v;
-        std::memcpy(&v, p + 2 * i, 2);
-        out[i] = f16_to_f32(v);
-      }
+    case DType::F16:
+      widen_16bit<f16_to_f32>(data_ + first * 2, count, out);
       return;
-    }
     case DType::Other: break;
   }
   throw EngineError("a weight tensor has an unsupported dtype; the engine reads BF16, F16 and F32.");
